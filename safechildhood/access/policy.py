@@ -1,0 +1,286 @@
+"""Who may see and do what: the only place in Safe Childhood that decides access.
+
+* ``can(actor, action, obj=None)`` answers yes or no; ``require`` raises ``NotFound`` when the
+  object lies outside the actor's scope (so its existence does not leak) and ``Forbidden`` when
+  the actor sees it but may not do this.
+* ``scope(actor, queryset)`` filters any queryset of identified data to the actor's scope. Every
+  selector starts from it.
+
+The rules follow the table "Users and what each may see" in DESIGN.md. Later parts of the
+programme (risk group, police reports) widen the pupil scopes of centre staff and inspectors
+through the scope functions below, and only there.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from safechildhood.accounts.models import Membership, Role, User
+from safechildhood.audit.models import AuditEvent
+from safechildhood.directory.models import (
+    PoliceUnit,
+    ProsecutorOffice,
+    School,
+    ServiceProvider,
+    SupportCentre,
+)
+from safechildhood.errors import Forbidden, NotFound
+from safechildhood.geography.models import District, Region, Settlement
+from safechildhood.people.models import (
+    Consent,
+    DuplicateCandidate,
+    Enrollment,
+    Guardian,
+    Pupil,
+    RosterImport,
+)
+
+
+class Action(enum.StrEnum):
+    # pupils and rosters
+    PUPIL_LIST = "pupil.list"
+    PUPIL_VIEW = "pupil.view"
+    PUPIL_CREATE = "pupil.create"
+    PUPIL_EDIT = "pupil.edit"
+    PUPIL_TRANSFER = "pupil.transfer"
+    GUARDIAN_EDIT = "guardian.edit"
+    CONSENT_RECORD = "consent.record"
+    ROSTER_IMPORT = "roster.import"
+    DUPLICATE_RESOLVE = "duplicate.resolve"
+    # organisation and accounts
+    DIRECTORY_VIEW = "directory.view"
+    ADMIN_SITE = "admin.site"
+    ADMIN_MANAGE = "admin.manage"
+    AUDIT_VIEW = "audit.view"
+    API_USE = "api.use"
+
+
+# Roles whose members see identified children and so must log in with a second factor.
+SEES_IDENTIFIED_CHILDREN = frozenset({
+    Role.SCHOOL_PSYCHOLOGIST,
+    Role.SCHOOL_ADMIN,
+    Role.CENTRE_SPECIALIST,
+    Role.CENTRE_HEAD,
+    Role.POLICE_INSPECTOR,
+})
+
+SCHOOL_ROLES = frozenset({Role.SCHOOL_PSYCHOLOGIST, Role.SCHOOL_ADMIN})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-in person acting through one membership (role + scope)."""
+
+    user: User
+    membership: Membership | None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership is not None else None
+
+    @property
+    def is_operator(self) -> bool:
+        """A superuser without a programme role: runs the installation, sees no children."""
+        return self.membership is None and self.user.is_superuser
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+def actor_for(user: User, membership_id: int | None = None) -> Actor:
+    """The actor for a user: the chosen active membership, else their first active one."""
+    memberships = [m for m in user.memberships.all() if m.is_active]
+    chosen = next((m for m in memberships if m.pk == membership_id), None)
+    if chosen is None and memberships:
+        chosen = memberships[0]
+    return Actor(user=user, membership=chosen)
+
+
+def needs_second_factor(actor: Actor) -> bool:
+    """Staff who can see identified children, and operators, log in with TOTP."""
+    return actor.is_operator or any(
+        m.role in SEES_IDENTIFIED_CHILDREN for m in actor.user.memberships.all() if m.is_active
+    )
+
+
+def roles_of(actor: Actor) -> dict[str, bool]:
+    """Role flags for navigation and templates (``{% can %}`` covers actions)."""
+    return {role.value: actor.role == role for role in Role}
+
+
+# --- scopes ------------------------------------------------------------------------------------
+
+
+def _pupils(actor: Actor, qs: QuerySet) -> QuerySet:
+    m = actor.membership
+    if m is not None and m.role in SCHOOL_ROLES:
+        return qs.filter(school_id=m.school_id).exclude(status=Pupil.Status.MERGED)
+    # Centre staff see risk-group children and inspectors the children of their unit's reports;
+    # both arrive with the risk group and police reports. Until then they see none, and no
+    # other role ever sees identified children.
+    return qs.none()
+
+
+def _through_pupil(actor: Actor, qs: QuerySet) -> QuerySet:
+    return qs.filter(pupil__in=_pupils(actor, Pupil.objects.all()).values("pk"))
+
+
+def _duplicates(actor: Actor, qs: QuerySet) -> QuerySet:
+    m = actor.membership
+    if m is not None and m.role in SCHOOL_ROLES:
+        return qs.filter(first__school_id=m.school_id) | qs.filter(second__school_id=m.school_id)
+    return qs.none()
+
+
+def _roster_imports(actor: Actor, qs: QuerySet) -> QuerySet:
+    m = actor.membership
+    if m is not None and m.role in SCHOOL_ROLES:
+        return qs.filter(school_id=m.school_id)
+    return qs.none()
+
+
+def _region_of(actor: Actor) -> int | None:
+    return actor.membership.region_id if actor.membership is not None else None
+
+
+def _by_region(path: str) -> Callable[[Actor, QuerySet], QuerySet]:
+    """Directory data (not personal) is visible to every member of the region."""
+
+    def scoped(actor: Actor, qs: QuerySet) -> QuerySet:
+        if actor.is_operator:
+            return qs
+        region_id = _region_of(actor)
+        if region_id is None:
+            return qs.none()
+        return qs.filter(**{path: region_id})
+
+    return scoped
+
+
+def _audit_events(actor: Actor, qs: QuerySet) -> QuerySet:
+    if actor.has_role(Role.CENTRE_HEAD, Role.REGIONAL_ADMIN):
+        return qs.filter(region_id=actor.membership.region_id)
+    if actor.is_operator:
+        return qs
+    return qs.none()
+
+
+def _staff(actor: Actor, qs: QuerySet) -> QuerySet:
+    if actor.is_operator:
+        return qs
+    if actor.has_role(Role.REGIONAL_ADMIN):
+        return qs.filter(memberships__region_id=actor.membership.region_id).distinct()
+    return qs.filter(pk=actor.user.pk)
+
+
+def _memberships(actor: Actor, qs: QuerySet) -> QuerySet:
+    if actor.is_operator:
+        return qs
+    if actor.has_role(Role.REGIONAL_ADMIN):
+        return qs.filter(region_id=actor.membership.region_id)
+    return qs.filter(user_id=actor.user.pk)
+
+
+SCOPES: dict[type[Model], Callable[[Actor, QuerySet], QuerySet]] = {
+    Pupil: _pupils,
+    Guardian: _through_pupil,
+    Consent: _through_pupil,
+    Enrollment: _through_pupil,
+    DuplicateCandidate: _duplicates,
+    RosterImport: _roster_imports,
+    Region: _by_region("pk"),
+    District: _by_region("region_id"),
+    Settlement: _by_region("district__region_id"),
+    School: _by_region("district__region_id"),
+    SupportCentre: _by_region("region_id"),
+    PoliceUnit: _by_region("district__region_id"),
+    ProsecutorOffice: _by_region("region_id"),
+    ServiceProvider: _by_region("region_id"),
+    AuditEvent: _audit_events,
+    User: _staff,
+    Membership: _memberships,
+}
+
+
+def scope(actor: Actor, queryset: QuerySet) -> QuerySet:
+    """Filter ``queryset`` to what ``actor`` may see. An unknown model is an error, not a leak."""
+    try:
+        rule = SCOPES[queryset.model]
+    except KeyError:
+        raise LookupError(f"No access scope for {queryset.model._meta.label}") from None
+    return rule(actor, queryset)
+
+
+def in_scope(actor: Actor, obj: Model) -> bool:
+    return scope(actor, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+# --- actions -----------------------------------------------------------------------------------
+
+
+def _school_member_of(actor: Actor, school_id: int | None) -> bool:
+    m = actor.membership
+    return m is not None and m.role in SCHOOL_ROLES and m.school_id == school_id
+
+
+def _may(actor: Actor, action: Action, obj: Any) -> bool:
+    m = actor.membership
+    match action:
+        case Action.PUPIL_LIST | Action.PUPIL_CREATE | Action.ROSTER_IMPORT:
+            return m is not None and m.role in SCHOOL_ROLES
+        case Action.PUPIL_VIEW:
+            return obj is None or in_scope(actor, obj)
+        case Action.PUPIL_EDIT | Action.PUPIL_TRANSFER | Action.GUARDIAN_EDIT | \
+                Action.CONSENT_RECORD:
+            if obj is None:
+                return m is not None and m.role in SCHOOL_ROLES
+            return _school_member_of(actor, obj.school_id) and obj.status == Pupil.Status.ACTIVE
+        case Action.DUPLICATE_RESOLVE:
+            school_member = m is not None and m.role in SCHOOL_ROLES
+            return school_member and (obj is None or in_scope(actor, obj))
+        case Action.DIRECTORY_VIEW:
+            return m is not None or actor.is_operator
+        case Action.AUDIT_VIEW:
+            return actor.is_operator or actor.has_role(Role.CENTRE_HEAD, Role.REGIONAL_ADMIN)
+        case Action.ADMIN_SITE:
+            return actor.is_operator or actor.has_role(Role.REGIONAL_ADMIN)
+        case Action.ADMIN_MANAGE:
+            # obj is a model class: the regional administrator manages geography, organisations
+            # and accounts of their region; nothing personal about children.
+            if not (actor.is_operator or actor.has_role(Role.REGIONAL_ADMIN)):
+                return False
+            return obj in ADMIN_MANAGED_MODELS
+        case Action.API_USE:
+            return m is not None or actor.is_operator
+    return False
+
+
+ADMIN_MANAGED_MODELS = frozenset({
+    Region, District, Settlement, School, SupportCentre, PoliceUnit, ProsecutorOffice,
+    ServiceProvider, User, Membership,
+})
+
+
+def can(actor: Actor | None, action: Action, obj: Any = None) -> bool:
+    if actor is None or not actor.user.is_authenticated or not actor.user.is_active:
+        return False
+    return _may(actor, action, obj)
+
+
+def require(actor: Actor | None, action: Action, obj: Any = None) -> None:
+    """Raise ``NotFound`` if ``obj`` is outside the actor's scope, ``Forbidden`` if it is seen but
+    the action is not allowed."""
+    if can(actor, action, obj):
+        return
+    if actor is None:
+        raise NotFound(_("Not found."), code="not_found")
+    if isinstance(obj, Model) and type(obj) in SCOPES and not in_scope(actor, obj):
+        raise NotFound(_("Not found."), code="not_found")
+    raise Forbidden(_("You do not have permission to do this."), code="forbidden")
