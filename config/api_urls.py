@@ -1,7 +1,30 @@
-"""REST API routes (rosters in, indicators out). Every view goes through the access policy."""
+"""REST API routes (rosters in, indicators out). Every view goes through the access policy
+(``safechildhood.ui.api.ActorAPIView``); the schema is at /api/schema/, the docs at /api/docs/.
+Names live in the ``api`` namespace, e.g. ``api:pupil-detail``."""
 
-from rest_framework.routers import DefaultRouter
+from django.urls import path
 
-router = DefaultRouter()
+from safechildhood.accounts.api import MeAPI
+from safechildhood.directory.api import SchoolListAPI
+from safechildhood.geography.api import DistrictListAPI, SettlementListAPI
+from safechildhood.people.api import (
+    PupilDetailAPI,
+    PupilListAPI,
+    PupilTransferAPI,
+    RosterDetailAPI,
+    RosterListAPI,
+)
 
-urlpatterns = router.urls
+app_name = "api"
+
+urlpatterns = [
+    path("me/", MeAPI.as_view(), name="me"),
+    path("districts/", DistrictListAPI.as_view(), name="district-list"),
+    path("settlements/", SettlementListAPI.as_view(), name="settlement-list"),
+    path("schools/", SchoolListAPI.as_view(), name="school-list"),
+    path("pupils/", PupilListAPI.as_view(), name="pupil-list"),
+    path("pupils/<int:pk>/", PupilDetailAPI.as_view(), name="pupil-detail"),
+    path("pupils/<int:pk>/transfer/", PupilTransferAPI.as_view(), name="pupil-transfer"),
+    path("rosters/", RosterListAPI.as_view(), name="roster-list"),
+    path("rosters/<int:pk>/", RosterDetailAPI.as_view(), name="roster-detail"),
+]

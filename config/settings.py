@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "safechildhood.accounts",
     "safechildhood.access",
     "safechildhood.people",
+    "safechildhood.demo",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,7 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -280,6 +282,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema and its docs page are for the programme's integrations: signed-in callers only.
+    "SERVE_PERMISSIONS": ["safechildhood.ui.api.ActorPermission"],
+    # One name per choice set where several fields share a name ("status").
+    "ENUM_NAME_OVERRIDES": {
+        "PupilStatusEnum": "safechildhood.people.models.Pupil.Status",
+        "PupilListStatusEnum": "safechildhood.people.serializers.PUPIL_LIST_STATUSES",
+        "RosterImportStatusEnum": "safechildhood.people.models.RosterImport.Status",
+        "ConsentDecisionEnum": "safechildhood.people.models.Consent.Decision",
+    },
 }
 
 # --- Logging: identifiers only, never names, IINs or narratives -----------------------------

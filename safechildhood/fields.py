@@ -44,11 +44,6 @@ def decrypt(stored: str) -> str:
         ) from exc
 
 
-def rotate(stored: str) -> str:
-    """Re-encrypt a stored value with the newest key."""
-    return PREFIX + cipher().rotate(stored[len(PREFIX):].encode("ascii")).decode("ascii")
-
-
 class EncryptedTextField(models.TextField):
     """A text column stored encrypted; Python code sees plain text. Not searchable by design."""
 

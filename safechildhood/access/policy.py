@@ -57,6 +57,7 @@ class Action(enum.StrEnum):
     DIRECTORY_VIEW = "directory.view"
     ADMIN_SITE = "admin.site"
     ADMIN_MANAGE = "admin.manage"
+    REGION_SETUP = "region.setup"
     AUDIT_VIEW = "audit.view"
     API_USE = "api.use"
 
@@ -69,6 +70,10 @@ SEES_IDENTIFIED_CHILDREN = frozenset({
     Role.CENTRE_HEAD,
     Role.POLICE_INSPECTOR,
 })
+
+# Roles that grant access to others (accounts and memberships): a stolen password of theirs
+# could hand out access to children's records, so they use the second factor too.
+GRANTS_ACCESS = frozenset({Role.REGIONAL_ADMIN})
 
 SCHOOL_ROLES = frozenset({Role.SCHOOL_PSYCHOLOGIST, Role.SCHOOL_ADMIN})
 
@@ -104,9 +109,11 @@ def actor_for(user: User, membership_id: int | None = None) -> Actor:
 
 
 def needs_second_factor(actor: Actor) -> bool:
-    """Staff who can see identified children, and operators, log in with TOTP."""
+    """Staff who can see identified children or grant access, and operators, log in with
+    TOTP."""
+    strong = SEES_IDENTIFIED_CHILDREN | GRANTS_ACCESS
     return actor.is_operator or any(
-        m.role in SEES_IDENTIFIED_CHILDREN for m in actor.user.memberships.all() if m.is_active
+        m.role in strong for m in actor.user.memberships.all() if m.is_active
     )
 
 
@@ -176,7 +183,10 @@ def _staff(actor: Actor, qs: QuerySet) -> QuerySet:
     if actor.is_operator:
         return qs
     if actor.has_role(Role.REGIONAL_ADMIN):
-        return qs.filter(memberships__region_id=actor.membership.region_id).distinct()
+        # Superusers stay out of reach: resetting an operator's password would hand out
+        # the whole installation.
+        return qs.filter(memberships__region_id=actor.membership.region_id,
+                         is_superuser=False).distinct()
     return qs.filter(pk=actor.user.pk)
 
 
@@ -233,8 +243,13 @@ def _school_member_of(actor: Actor, school_id: int | None) -> bool:
 def _may(actor: Actor, action: Action, obj: Any) -> bool:
     m = actor.membership
     match action:
-        case Action.PUPIL_LIST | Action.PUPIL_CREATE | Action.ROSTER_IMPORT:
+        case Action.PUPIL_LIST:
             return m is not None and m.role in SCHOOL_ROLES
+        case Action.PUPIL_CREATE | Action.ROSTER_IMPORT:
+            # obj, if given, is the school the pupils are added to: only one's own.
+            if obj is None:
+                return m is not None and m.role in SCHOOL_ROLES
+            return _school_member_of(actor, obj.pk)
         case Action.PUPIL_VIEW:
             return obj is None or in_scope(actor, obj)
         case Action.PUPIL_EDIT | Action.PUPIL_TRANSFER | Action.GUARDIAN_EDIT | \
@@ -257,6 +272,10 @@ def _may(actor: Actor, action: Action, obj: Any) -> bool:
             if not (actor.is_operator or actor.has_role(Role.REGIONAL_ADMIN)):
                 return False
             return obj in ADMIN_MANAGED_MODELS
+        case Action.REGION_SETUP:
+            # A new region (or removing one) is the operator's: a regional administrator keeps
+            # the names of their own region up to date but does not create regions.
+            return actor.is_operator
         case Action.API_USE:
             return m is not None or actor.is_operator
     return False

@@ -56,6 +56,8 @@ def _locate(target: Any) -> tuple[int | None, int | None, int | None]:
     district = getattr(target, "district", None)
     if district is not None:
         return district.region_id, district.pk, None
+    if target._meta.label_lower == "geography.region":
+        return target.pk, None, None
     region_id = getattr(target, "region_id", None)
     return region_id, None, None
 
@@ -81,6 +83,10 @@ def audit_record(
     region_id, district_id, school_id = _locate(target) if target is not None else (None,) * 3
     user = getattr(actor, "user", None)
     membership = getattr(actor, "membership", None)
+    if region_id is None and membership is not None:
+        # Objects without a place of their own (staff accounts, memberships) belong to the
+        # region of the person acting, so that region's audit trail shows them.
+        region_id = membership.region_id
     event = AuditEvent(
         at=timezone.now(),
         actor_id=user.pk if user is not None else None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -14,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from huey.contrib.djhuey import HUEY
 
 from safechildhood.ui.home import home_context
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -54,12 +58,14 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
         checks["database"] = "ok"
-    except Exception:  # any failure means down; the reason is for the operator's logs
+    except Exception as error:  # any failure means down; the reason is for the operator's logs
+        logger.warning("healthz: database down (%s)", type(error).__name__)
         checks["database"] = "down"
     try:
         HUEY.storage.queue_size()
         checks["task_queue"] = "ok"
-    except Exception:
+    except Exception as error:
+        logger.warning("healthz: task queue down (%s)", type(error).__name__)
         checks["task_queue"] = "down"
     down = [name for name, state in checks.items() if state != "ok"]
     body = {"status": "ok" if not down else "down", "checks": checks}

@@ -1,4 +1,7 @@
 import factory
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safechildhood.accounts.models import Membership, Role, User
 from safechildhood.directory.tests.factories import (
@@ -66,3 +69,33 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     def districts(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.districts.set(extracted)
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app. Codes for it: ``totp_code(device)``."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "authenticator"
+    confirmed = True
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the person's phone would show now for ``device``."""
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits,
+                drift=device.drift)
+    return f"{code:06d}"
+
+
+def login_verified(client, user) -> TOTPDevice:
+    """``client.force_login(user)`` plus a session that has passed the second factor, the way
+    django-otp records it."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
+        TOTPDeviceFactory(user=user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -1,0 +1,140 @@
+"""Human labels for what the audit log stores as codes: actions, roles and object types.
+
+Events keep codes so that they read the same in every language; these tables translate them
+when shown. An action without a label here is shown as its code (a test lists the codes the
+source writes, so a new one is noticed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from safechildhood.accounts.models import Role
+from safechildhood.audit.models import AuditEvent
+
+ACTION_LABELS: dict[str, str] = {
+    # sign-in and accounts
+    "accounts.login.succeeded": _("Logged in"),
+    "accounts.logout.succeeded": _("Logged out"),
+    "accounts.otp.enrolled": _("Set up the second factor"),
+    "accounts.otp.verified": _("Confirmed the login with the second factor"),
+    "accounts.otp.rejected": _("Entered a wrong second-factor code"),
+    "accounts.password.changed": _("Changed own password"),
+    "accounts.membership.switched": _("Switched role"),
+    "accounts.user.language_set": _("Chose the language"),
+    # pupils and rosters
+    "people.pupil.viewed": _("Opened a pupil's record"),
+    "people.pupil.created": _("Added a pupil"),
+    "people.pupil.updated": _("Changed a pupil's record"),
+    "people.pupil.deleted": _("Deleted a pupil's record"),
+    "people.pupil.transferred": _("Moved a pupil to another school"),
+    "people.guardian.added": _("Added a parent or guardian"),
+    "people.consent.recorded": _("Recorded a consent decision"),
+    "people.duplicates.detected": _("Found possible duplicates"),
+    "people.duplicate.viewed": _("Opened a possible duplicate"),
+    "people.duplicate.merged": _("Merged duplicate records"),
+    "people.duplicate.dismissed": _("Marked records as different children"),
+    "people.roster.uploaded": _("Uploaded a roster"),
+    "people.roster.imported": _("Imported a roster"),
+    "people.roster.rejected": _("Roster rejected"),
+    # administration (see safechildhood/ui/admin.py)
+    "admin.region.created": _("Administration: added a region"),
+    "admin.region.changed": _("Administration: changed a region"),
+    "admin.region.deleted": _("Administration: deleted a region"),
+    "admin.district.created": _("Administration: added a district"),
+    "admin.district.changed": _("Administration: changed a district"),
+    "admin.district.deleted": _("Administration: deleted a district"),
+    "admin.settlement.created": _("Administration: added a settlement"),
+    "admin.settlement.changed": _("Administration: changed a settlement"),
+    "admin.settlement.deleted": _("Administration: deleted a settlement"),
+    "admin.school.created": _("Administration: added a school"),
+    "admin.school.changed": _("Administration: changed a school"),
+    "admin.school.deleted": _("Administration: deleted a school"),
+    "admin.supportcentre.created": _("Administration: added a support centre"),
+    "admin.supportcentre.changed": _("Administration: changed a support centre"),
+    "admin.supportcentre.deleted": _("Administration: deleted a support centre"),
+    "admin.policeunit.created": _("Administration: added a police unit"),
+    "admin.policeunit.changed": _("Administration: changed a police unit"),
+    "admin.policeunit.deleted": _("Administration: deleted a police unit"),
+    "admin.prosecutoroffice.created": _("Administration: added a prosecutor's office"),
+    "admin.prosecutoroffice.changed": _("Administration: changed a prosecutor's office"),
+    "admin.prosecutoroffice.deleted": _("Administration: deleted a prosecutor's office"),
+    "admin.serviceprovider.created": _("Administration: added a service provider"),
+    "admin.serviceprovider.changed": _("Administration: changed a service provider"),
+    "admin.serviceprovider.deleted": _("Administration: deleted a service provider"),
+    "admin.user.created": _("Administration: added a staff account"),
+    "admin.user.changed": _("Administration: changed a staff account"),
+    "admin.user.deleted": _("Administration: deleted a staff account"),
+    "admin.user.password_changed": _("Administration: set a staff member's password"),
+    "admin.membership.created": _("Administration: gave a role"),
+    "admin.membership.changed": _("Administration: changed a role"),
+    "admin.membership.deleted": _("Administration: removed a role"),
+    # system
+    "demo.loaded": _("Demo data loaded"),
+    "demo.tokens.issued": _("Demo API tokens issued"),
+}
+
+
+def action_label(code: str) -> str:
+    """The translated label of an action code; an unknown code is shown as it is."""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """Every labelled action, sorted by its label in the active language (for a filter)."""
+    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()),
+                  key=lambda pair: pair[1].casefold())
+
+
+def role_label(code: str) -> str:
+    if not code:
+        return ""
+    return str(dict(Role.choices).get(code, code))
+
+
+def target_type_label(code: str) -> str:
+    """``people.pupil`` → "Pupil" in the active language; an unknown type stays a code."""
+    if not code:
+        return ""
+    try:
+        model = apps.get_model(code)
+    except (LookupError, ValueError):
+        return code
+    return capfirst(model._meta.verbose_name)
+
+
+def target_type_choices() -> list[tuple[str, str]]:
+    """The programme's own record types, by label (for a filter)."""
+    choices = [
+        (model._meta.label_lower, capfirst(model._meta.verbose_name))
+        for model in apps.get_models()
+        if model.__module__.startswith("safechildhood.") and model is not AuditEvent
+    ]
+    return sorted(choices, key=lambda pair: str(pair[1]).casefold())
+
+
+@dataclass(frozen=True)
+class LabelledEvent:
+    """An event with its codes turned into words for a page."""
+
+    event: AuditEvent
+    action: str
+    role: str
+    target_type: str
+
+    @property
+    def is_labelled(self) -> bool:
+        return self.event.action in ACTION_LABELS
+
+
+def labelled(events) -> list[LabelledEvent]:
+    return [
+        LabelledEvent(event=event, action=action_label(event.action), role=role_label(event.role),
+                      target_type=target_type_label(event.target_type))
+        for event in events
+    ]
