@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from safechildhood.geography.models import District, Region, Settlement
 from safechildhood.access.policy import Action, can
+from safechildhood.geography.models import District, Region, Settlement
 from safechildhood.ui.admin import ScopedModelAdmin, admin_actor
 
 NAMES = ("name_kk", "name_ru", "name_en")

@@ -50,7 +50,7 @@ def test_changing_a_stored_event_names_that_event(make_actor):
 
 def test_deleting_an_event_breaks_the_link_after_it(make_actor):
     _three_events(make_actor(Role.SCHOOL_PSYCHOLOGIST))
-    first, second, third = AuditEvent.objects.order_by("id")
+    _first, second, third = AuditEvent.objects.order_by("id")
     second.delete()
     _, broken = audit_verify()
     assert broken.event_id == third.pk
