@@ -3,15 +3,11 @@ and an import's progress and result."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
@@ -45,24 +41,8 @@ class RosterUploadForm(forms.Form):
         ) % {"size": filesizeformat(settings.ROSTER_MAX_BYTES)}
 
 
-def _guarded(view: Callable) -> Callable:
-    """Turn the policy's answers into HTTP: outside the scope 404, not allowed 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden:
-            raise PermissionDenied from None
-
-    return wrapped
-
-
 @login_required
 @require_GET
-@_guarded
 def roster_import_list(request):
     page = Paginator(imports.roster_import_list(actor=request.actor),
                      IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -71,7 +51,6 @@ def roster_import_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def roster_import_create(request):
     require(request.actor, Action.ROSTER_IMPORT)
     posted = request.method == "POST"
@@ -97,7 +76,6 @@ def roster_import_create(request):
 
 @login_required
 @require_GET
-@_guarded
 def roster_template(request):
     require(request.actor, Action.ROSTER_IMPORT)
     language = translation.get_language() or settings.LANGUAGE_CODE
@@ -112,7 +90,6 @@ def roster_template(request):
 @never_cache
 @login_required
 @require_GET
-@_guarded
 def roster_import_detail(request, pk: int):
     roster_import = imports.roster_import_get(actor=request.actor, pk=pk)
     finished = roster_import.status in (RosterImport.Status.DONE, RosterImport.Status.FAILED)

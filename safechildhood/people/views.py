@@ -4,14 +4,9 @@ policy through a selector or service, and renders; rules live in the services.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -36,21 +31,6 @@ PUPILS_PER_PAGE = 50
 DUPLICATES_PER_PAGE = 50
 
 
-def _guarded(view: Callable) -> Callable:
-    """Outside the scope: 404 (existence does not leak); seen but not allowed: 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden:
-            raise PermissionDenied from None
-
-    return wrapped
-
-
 def _form_error(form, error: DomainError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
@@ -61,7 +41,6 @@ def _form_error(form, error: DomainError) -> None:
 
 @login_required
 @require_GET
-@_guarded
 def pupil_list(request):
     search = PupilSearchForm(request.GET or None)
     page = Paginator(selectors.pupil_list(actor=request.actor, **search.filters()),
@@ -77,7 +56,6 @@ def pupil_list(request):
 
 @login_required
 @require_GET
-@_guarded
 def pupil_detail(request, pk: int):
     pupil = selectors.pupil_get(actor=request.actor, pk=pk)
     duplicates = selectors.duplicate_list(actor=request.actor, pupil=pupil,
@@ -94,7 +72,6 @@ def pupil_detail(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def pupil_create(request):
     require(request.actor, Action.PUPIL_CREATE)
     form = PupilForm(request.POST or None)
@@ -115,7 +92,6 @@ def pupil_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def pupil_edit(request, pk: int):
     pupil = selectors.pupil_get(actor=request.actor, pk=pk)
     require(request.actor, Action.PUPIL_EDIT, pupil)
@@ -135,7 +111,6 @@ def pupil_edit(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def pupil_transfer(request, pk: int):
     pupil = selectors.pupil_get(actor=request.actor, pk=pk)
     require(request.actor, Action.PUPIL_TRANSFER, pupil)
@@ -159,7 +134,6 @@ def pupil_transfer(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def guardian_create(request, pk: int):
     pupil = selectors.pupil_get(actor=request.actor, pk=pk)
     require(request.actor, Action.GUARDIAN_EDIT, pupil)
@@ -179,7 +153,6 @@ def guardian_create(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def consent_create(request, pk: int):
     pupil = selectors.pupil_get(actor=request.actor, pk=pk)
     require(request.actor, Action.CONSENT_RECORD, pupil)
@@ -202,7 +175,6 @@ def consent_create(request, pk: int):
 
 @login_required
 @require_GET
-@_guarded
 def duplicate_list(request):
     status = request.GET.get("status") or DuplicateCandidate.Status.OPEN
     if status not in {*DuplicateCandidate.Status.values, "all"}:
@@ -220,7 +192,6 @@ def duplicate_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_guarded
 def duplicate_resolve(request, pk: int):
     candidate = selectors.duplicate_get(actor=request.actor, pk=pk)
     form = DuplicateResolveForm(request.POST or None, candidate=candidate)
