@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    ours = ("SC_", "SECRET_KEY", "FIELD_ENCRYPTION", "DATABASE_URL", "DEBUG")
+    ours = ("SC_", "SECRET_KEY", "FIELD_ENCRYPTION", "DATABASE_URL", "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     clean.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
