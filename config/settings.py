@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "safechildhood.accounts",
     "safechildhood.access",
     "safechildhood.people",
+    "safechildhood.screening",
     "safechildhood.demo",
 ]
 
@@ -262,6 +263,21 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(20 * 1024 * 1024)))
+
+# Screening
+# The centre's own instruments and operator-supplied texts (see screening/instruments/README.md).
+SC_INSTRUMENTS_DIR = Path(os.environ["SC_INSTRUMENTS_DIR"]) if os.environ.get(
+    "SC_INSTRUMENTS_DIR") else None
+# Crisis alerts: an acute result must be acknowledged within this many hours; any other critical
+# result by the end of the school day (or within ALERT_MIN_HOURS, whichever is later).
+ALERT_ACUTE_HOURS = float(os.environ.get("SC_ALERT_ACUTE_HOURS", "2"))
+ALERT_SCHOOL_DAY_END = os.environ.get("SC_ALERT_SCHOOL_DAY_END", "18:00")
+ALERT_MIN_HOURS = float(os.environ.get("SC_ALERT_MIN_HOURS", "2"))
+# Triage proposals below this level are shown to the school psychologist only.
+TRIAGE_MIN_LEVEL = os.environ.get("SC_TRIAGE_MIN_LEVEL", "medium")
+# Wrong answer codes allowed per network address in ten minutes before the code page pauses.
+ANSWER_CODE_ATTEMPTS = int(os.environ.get("SC_ANSWER_CODE_ATTEMPTS", "30"))
+EXPORT_DIR = VAR_DIR / "exports"
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

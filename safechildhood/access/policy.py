@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from safechildhood.accounts.models import Membership, Role, User
@@ -40,6 +40,16 @@ from safechildhood.people.models import (
     Pupil,
     RosterImport,
 )
+from safechildhood.screening.models import (
+    Assignment,
+    Campaign,
+    CrisisAlert,
+    DutyShift,
+    Response,
+    ResponseExport,
+    ResponseImport,
+    TriageProposal,
+)
 
 
 class Action(enum.StrEnum):
@@ -60,6 +70,18 @@ class Action(enum.StrEnum):
     REGION_SETUP = "region.setup"
     AUDIT_VIEW = "audit.view"
     API_USE = "api.use"
+    # screening
+    INSTRUMENT_VIEW = "instrument.view"
+    CAMPAIGN_VIEW = "campaign.view"
+    CAMPAIGN_MANAGE = "campaign.manage"
+    ASSIGNMENT_MANAGE = "assignment.manage"  # class sheets, absent/refused, paper entry, import
+    RESULTS_VIEW = "results.view"  # aggregates within scope
+    RESPONSE_VIEW = "response.view"  # one pupil's answers
+    RESPONSE_EXPORT = "response.export"
+    ALERT_VIEW = "alert.view"
+    ALERT_ACKNOWLEDGE = "alert.acknowledge"
+    DUTY_MANAGE = "duty.manage"
+    TRIAGE_VIEW = "triage.view"
 
 
 # Roles whose members see identified children and so must log in with a second factor.
@@ -76,6 +98,7 @@ SEES_IDENTIFIED_CHILDREN = frozenset({
 GRANTS_ACCESS = frozenset({Role.REGIONAL_ADMIN})
 
 SCHOOL_ROLES = frozenset({Role.SCHOOL_PSYCHOLOGIST, Role.SCHOOL_ADMIN})
+CENTRE_ROLES = frozenset({Role.CENTRE_SPECIALIST, Role.CENTRE_HEAD})
 
 
 @dataclass(frozen=True)
@@ -125,13 +148,40 @@ def roles_of(actor: Actor) -> dict[str, bool]:
 # --- scopes ------------------------------------------------------------------------------------
 
 
+def _district_ids(actor: Actor) -> list[int]:
+    """The districts a centre specialist is assigned to."""
+    m = actor.membership
+    cached = actor.extra.get("district_ids")
+    if cached is None:
+        cached = list(m.districts.values_list("pk", flat=True))
+        actor.extra["district_ids"] = cached
+    return cached
+
+
+def _centre_area(actor: Actor, district_path: str) -> dict[str, Any] | None:
+    """Filter keyword for centre staff: the head's region, a specialist's districts."""
+    m = actor.membership
+    if m is None or m.role not in CENTRE_ROLES:
+        return None
+    if m.role == Role.CENTRE_HEAD:
+        return {f"{district_path}__region_id": m.region_id}
+    return {f"{district_path}__in": _district_ids(actor)}
+
+
 def _pupils(actor: Actor, qs: QuerySet) -> QuerySet:
     m = actor.membership
     if m is not None and m.role in SCHOOL_ROLES:
         return qs.filter(school_id=m.school_id).exclude(status=Pupil.Status.MERGED)
-    # Centre staff see risk-group children and inspectors the children of their unit's reports;
-    # both arrive with the risk group and police reports. Until then they see none, and no
-    # other role ever sees identified children.
+    area = _centre_area(actor, "district")
+    if area is not None:
+        # Centre staff see the children the centre has been asked to look at: a crisis alert or
+        # a triage proposal in their area (the risk group itself widens this further).
+        alerts = CrisisAlert.objects.filter(**area).values("pupil_id")
+        proposals = TriageProposal.objects.filter(**area).values("pupil_id")
+        return qs.filter(Q(pk__in=alerts) | Q(pk__in=proposals)).exclude(
+            status=Pupil.Status.MERGED)
+    # Inspectors see the children of their unit's reports (police reports); no other role ever
+    # sees identified children.
     return qs.none()
 
 
@@ -151,6 +201,59 @@ def _roster_imports(actor: Actor, qs: QuerySet) -> QuerySet:
     if m is not None and m.role in SCHOOL_ROLES:
         return qs.filter(school_id=m.school_id)
     return qs.none()
+
+
+def _campaigns(actor: Actor, qs: QuerySet) -> QuerySet:
+    """Campaign plans are not personal: centre staff and school psychologists of the region."""
+    m = actor.membership
+    if m is None:
+        return qs.all() if actor.is_operator else qs.none()
+    if m.role in CENTRE_ROLES | {Role.SCHOOL_PSYCHOLOGIST, Role.REGIONAL_ADMIN}:
+        return qs.filter(region_id=m.region_id)
+    return qs.none()
+
+
+def _by_school_or_area(district_path: str, school_path: str = "school_id"):
+    """School psychologists: their school; centre staff: their area."""
+
+    def scoped(actor: Actor, qs: QuerySet) -> QuerySet:
+        m = actor.membership
+        if m is not None and m.role == Role.SCHOOL_PSYCHOLOGIST:
+            return qs.filter(**{school_path: m.school_id})
+        area = _centre_area(actor, district_path)
+        return qs.filter(**area) if area is not None else qs.none()
+
+    return scoped
+
+
+def _responses(actor: Actor, qs: QuerySet) -> QuerySet:
+    """Answers: the school psychologist of the pupil's school (history follows the pupil);
+    centre staff for the children in their scope. School administrators never see answers."""
+    m = actor.membership
+    if m is not None and m.role == Role.SCHOOL_PSYCHOLOGIST:
+        return qs.filter(pupil__school_id=m.school_id)
+    if m is not None and m.role in CENTRE_ROLES:
+        return qs.filter(pupil__in=_pupils(actor, Pupil.objects.all()).values("pk"))
+    return qs.none()
+
+
+def _triage(actor: Actor, qs: QuerySet) -> QuerySet:
+    m = actor.membership
+    if m is not None and m.role == Role.SCHOOL_PSYCHOLOGIST:
+        return qs.filter(pupil__school_id=m.school_id)
+    area = _centre_area(actor, "district")
+    return qs.filter(**area) if area is not None else qs.none()
+
+
+def _duty(actor: Actor, qs: QuerySet) -> QuerySet:
+    m = actor.membership
+    if m is not None and m.role in CENTRE_ROLES:
+        return qs.filter(district__region_id=m.region_id)
+    return qs.none()
+
+
+def _exports(actor: Actor, qs: QuerySet) -> QuerySet:
+    return qs.filter(requested_by_id=actor.user.pk) if actor.membership else qs.none()
 
 
 def _region_of(actor: Actor) -> int | None:
@@ -214,6 +317,14 @@ SCOPES: dict[type[Model], Callable[[Actor, QuerySet], QuerySet]] = {
     ProsecutorOffice: _by_region("region_id"),
     ServiceProvider: _by_region("region_id"),
     AuditEvent: _audit_events,
+    Campaign: _campaigns,
+    Assignment: _by_school_or_area("district"),
+    Response: _responses,
+    TriageProposal: _triage,
+    CrisisAlert: _by_school_or_area("district"),
+    DutyShift: _duty,
+    ResponseImport: _by_school_or_area("school__district"),
+    ResponseExport: _exports,
     User: _staff,
     Membership: _memberships,
 }
@@ -278,6 +389,39 @@ def _may(actor: Actor, action: Action, obj: Any) -> bool:
             return actor.is_operator
         case Action.API_USE:
             return m is not None or actor.is_operator
+        case Action.INSTRUMENT_VIEW:
+            return m is not None or actor.is_operator
+        case Action.CAMPAIGN_VIEW:
+            return (m is not None and m.role in CENTRE_ROLES | {Role.SCHOOL_PSYCHOLOGIST}) and (
+                obj is None or in_scope(actor, obj))
+        case Action.CAMPAIGN_MANAGE | Action.DUTY_MANAGE:
+            return actor.has_role(Role.CENTRE_HEAD) and (obj is None or in_scope(actor, obj))
+        case Action.ASSIGNMENT_MANAGE:
+            # obj: an assignment, or the school whose assignments are handled
+            if not actor.has_role(Role.SCHOOL_PSYCHOLOGIST):
+                return False
+            if obj is None:
+                return True
+            school_id = obj.pk if isinstance(obj, School) else obj.school_id
+            return school_id == m.school_id
+        case Action.RESULTS_VIEW:
+            return m is not None and m.role in CENTRE_ROLES | {Role.SCHOOL_PSYCHOLOGIST}
+        case Action.RESPONSE_VIEW | Action.TRIAGE_VIEW:
+            allowed = m is not None and m.role in CENTRE_ROLES | {Role.SCHOOL_PSYCHOLOGIST}
+            return allowed and (obj is None or in_scope(actor, obj))
+        case Action.RESPONSE_EXPORT:
+            # obj: the export variant; identified exports are for the centre head only
+            if actor.has_role(Role.CENTRE_HEAD):
+                return True
+            return actor.has_role(Role.CENTRE_SPECIALIST) and obj != "identified"
+        case Action.ALERT_VIEW:
+            allowed = m is not None and m.role in CENTRE_ROLES | {Role.SCHOOL_PSYCHOLOGIST}
+            return allowed and (obj is None or in_scope(actor, obj))
+        case Action.ALERT_ACKNOWLEDGE:
+            # The centre answers for the alert: the specialists of the district and the head.
+            allowed = m is not None and m.role in CENTRE_ROLES
+            return allowed and (obj is None or (
+                in_scope(actor, obj) and obj.status == CrisisAlert.Status.OPEN))
     return False
 
 
