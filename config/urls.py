@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("safechildhood.accounts.urls")),
     path("pupils/", include("safechildhood.people.urls")),
     path("audit/", include("safechildhood.audit.urls")),
+    path("screening/", include("safechildhood.screening.urls")),
+    path("q/", include("safechildhood.screening.answer_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

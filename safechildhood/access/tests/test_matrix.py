@@ -52,13 +52,19 @@ class World:
     roster_import: Any
     other_import: Any
     users: dict[str, Any] = field(default_factory=dict)
+    # screening objects (see safechildhood/screening/tests/matrix_world.py): kind -> (in, out)
+    screening: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def inside(self, kind: str):
+        if kind in self.screening:
+            return self.screening[kind][0]
         return {"pupil": self.pupil, "duplicate": self.duplicate, "import": self.roster_import,
                 "school": self.school, "district": self.school.district,
                 "settlement": self.school.settlement}[kind]
 
     def outside(self, kind: str):
+        if kind in self.screening:
+            return self.screening[kind][1]
         return {"pupil": self.other_pupil, "duplicate": self.other_duplicate,
                 "import": self.other_import, "school": self.other_school,
                 "district": self.other_school.district,
@@ -118,6 +124,26 @@ RULES: dict[str, Rule] = {
     "api:roster-list": R(SCHOOL, api=True),
     "api:roster-detail": R(SCHOOL, obj="import", api=True),
 }
+
+
+def _more_rules() -> None:
+    """Each part of the programme keeps its rules beside its tests, in a module named
+    ``matrix_rules.py`` holding ``rules(R, roles)``; they are merged here."""
+    import importlib
+    import pkgutil
+
+    import safechildhood
+
+    roles = {"STAFF": STAFF, "SCHOOL": SCHOOL, "AUDITORS": AUDITORS, "API_USERS": API_USERS}
+    for info in pkgutil.iter_modules(safechildhood.__path__):
+        try:
+            module = importlib.import_module(f"safechildhood.{info.name}.tests.matrix_rules")
+        except ModuleNotFoundError:
+            continue
+        RULES.update(module.rules(R, roles))
+
+
+_more_rules()
 
 
 def _walk(resolvers, prefix=""):
@@ -189,6 +215,9 @@ def world(db) -> World:
                                                   file_name="roster.csv", content=b"")
     w.other_import = RosterImport.objects.create(school=other_school, uploaded_by=uploader,
                                                  file_name="roster.csv", content=b"")
+    from safechildhood.screening.tests.matrix_world import screening_world
+
+    w.screening = screening_world(w)
     return w
 
 
