@@ -31,6 +31,7 @@ from safechildhood.demo.data.zhambyl import (
     Names,
 )
 from safechildhood.demo.generator import DemoPlan, PupilRow, current_school_year
+from safechildhood.demo.screening import demo_screening
 from safechildhood.directory.models import (
     PoliceUnit,
     ProsecutorOffice,
@@ -107,6 +108,12 @@ def demo_load(
         recorders = _consent_recorders(plan, staff)
         counts = _create_pupils(plan, schools, recorders, batch_size=batch_size,
                                 progress=progress)
+        demo_screening(
+            seed=seed, region=region, centre=centre, head=staff["head"],
+            schools=[schools[s.index] for s in plan.schools if s.demo_key],
+            specialists={staff[spec.username]: spec.districts for spec in STAFF
+                         if spec.districts},
+            districts=districts)
         summary = DemoSummary(
             region=region.pk, districts=len(districts), settlements=len(settlements),
             schools=len(schools), staff=len(staff), duplicate_pairs=plan.duplicate_pairs,
