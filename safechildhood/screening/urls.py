@@ -3,6 +3,7 @@
 from safechildhood.screening.views import (  # each module holds its own urlpatterns
     alerts,
     campaigns,
+    instruments,
     results,
     transfers,
 )
@@ -10,6 +11,7 @@ from safechildhood.screening.views import (  # each module holds its own urlpatt
 app_name = "screening"
 
 urlpatterns = [
+    *instruments.urlpatterns,
     *campaigns.urlpatterns,
     *alerts.urlpatterns,
     *results.urlpatterns,

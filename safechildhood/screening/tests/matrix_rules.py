@@ -5,7 +5,7 @@ import importlib
 
 def rules(R, roles) -> dict:
     merged = {}
-    for part in ("answering", "campaigns", "alerts", "transfers"):
+    for part in ("answering", "instruments", "campaigns", "alerts", "transfers"):
         try:
             module = importlib.import_module(f"safechildhood.screening.tests.matrix_rules_{part}")
         except ModuleNotFoundError:

@@ -4,6 +4,8 @@ change the pupil routes) and one in another region."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from safechildhood.accounts.models import Role
 from safechildhood.directory.tests.factories import SupportCentreFactory
 from safechildhood.people.tests.factories import PupilFactory
@@ -40,4 +42,7 @@ def screening_world(w) -> dict[str, tuple]:
     inside = _side(w, w.region, w.school, w.users[Role.SCHOOL_PSYCHOLOGIST.value],
                    w.users[Role.CENTRE_HEAD.value])
     outside = _side(w, w.other_region, w.other_school, None, None)
-    return {kind: (inside[kind], outside[kind]) for kind in inside}
+    objects = {kind: (inside[kind], outside[kind]) for kind in inside}
+    # instruments are files, not rows: "outside" is a code that does not exist
+    objects["instrument"] = (SimpleNamespace(pk="phq-a"), SimpleNamespace(pk="no-such"))
+    return objects
