@@ -50,3 +50,16 @@ def demo_login_list() -> list[DemoLogin]:
             token=token.key if token is not None else "",
         ))
     return logins
+
+
+def demo_pupil_codes(limit: int = 3) -> list[tuple[str, str, str]]:
+    """A few not-yet-used one-time codes of the demo campaign, to try the pupil's pages. Demo
+    mode only (the caller checks): in production codes are printed only on class sheets."""
+    from safechildhood.screening.models import Assignment, Campaign
+    from safechildhood.screening.services.codes import code_display
+
+    pending = (Assignment.objects.filter(campaign__status=Campaign.Status.OPEN,
+                                         status=Assignment.Status.PENDING)
+               .select_related("school").order_by("school_id", "grade", "pk")[:limit])
+    return [(str(a.school), f"{a.grade}{a.class_letter}", code_display(a.code_sealed))
+            for a in pending]

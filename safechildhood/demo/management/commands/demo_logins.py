@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from safechildhood.demo.management.commands.load_demo import refuse_outside_demo_mode
-from safechildhood.demo.selectors import DemoLogin, demo_login_list
+from safechildhood.demo.selectors import DemoLogin, demo_login_list, demo_pupil_codes
 from safechildhood.demo.services import demo_tokens_ensure
 
 
@@ -52,3 +52,10 @@ class Command(BaseCommand):
             self.stdout.write(_("The second factor is off in demo mode: log in with the username "
                                 "and password alone."))
         self.stdout.write(_("API: send the header \"Authorization: Token <token>\"."))
+        codes = demo_pupil_codes()
+        if codes:
+            self.stdout.write("")
+            self.stdout.write(_("Pupils' one-time codes for the questionnaire at /q/ (each works "
+                                "once):"))
+            for school, grade, code in codes:
+                self.stdout.write(f"  {code}  {school}, {grade}")
