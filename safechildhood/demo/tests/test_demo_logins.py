@@ -74,3 +74,15 @@ def test_refuses_to_run_outside_demo_mode(demo, settings):
     with pytest.raises(CommandError, match="demo mode"):
         logins()
     assert not Token.objects.exists()
+
+
+def test_prints_pupils_codes_that_open_the_questionnaire(demo, client):
+    import re
+
+    from django.urls import reverse
+
+    text = logins("--language", "en")
+    codes = re.findall(r"^  ([A-Z0-9]{4}-[A-Z0-9]{4})  ", text, flags=re.MULTILINE)
+    assert codes, text
+    response = client.post(reverse("answer:code"), {"code": codes[0], "language": "en"})
+    assert response.status_code == 302
