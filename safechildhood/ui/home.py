@@ -24,6 +24,7 @@ from safechildhood.geography.models import District, Region, Settlement
 from safechildhood.people.imports import roster_import_list
 from safechildhood.people.models import Consent, DuplicateCandidate, Pupil
 from safechildhood.people.selectors import duplicate_list
+from safechildhood.screening.selectors_results import alert_open_counts
 
 # Published and shared aggregates hide counts of 1 to 4 children, so that nobody in a small
 # village can be recognised from a table. Zero reveals no one and is shown as it is.
@@ -136,6 +137,14 @@ def region_figures(districts: Iterable[District], *, suppress: bool) -> RegionFi
     return RegionFigures(rows=rows, schools=schools, pupils=total, suppressed=hidden > 0)
 
 
+def _open_alerts(actor: Actor) -> dict[str, int] | None:
+    """Open crisis alerts in the actor's scope (one grouped query), or ``None`` for those who
+    see no alerts."""
+    if not can(actor, Action.ALERT_VIEW):
+        return None
+    return alert_open_counts(actor=actor)
+
+
 def _recent_events(actor: Actor) -> list:
     if not can(actor, Action.AUDIT_VIEW):
         return []
@@ -150,6 +159,7 @@ def _school_panel(actor: Actor) -> dict[str, Any]:
     context: dict[str, Any] = {
         "school": scope(actor, School.objects.select_related("district", "settlement"))
         .filter(pk=membership.school_id).first(),
+        "alerts": _open_alerts(actor),
     }
     if can(actor, Action.PUPIL_LIST):
         context["grades"], context["grade_total"] = pupils_by_grade(actor)
@@ -166,6 +176,7 @@ def _specialist_panel(actor: Actor) -> dict[str, Any]:
     return {
         "centre": actor.membership.centre,
         "figures": region_figures(districts_with_counts(actor, mine), suppress=False),
+        "alerts": _open_alerts(actor),
     }
 
 
@@ -179,6 +190,7 @@ def _centre_head_panel(actor: Actor) -> dict[str, Any]:
     return {
         "centre": centre,
         "figures": region_figures(districts_with_counts(actor), suppress=False),
+        "alerts": _open_alerts(actor),
         "events": _recent_events(actor),
     }
 
