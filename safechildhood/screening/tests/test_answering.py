@@ -78,7 +78,7 @@ def test_wrong_code_is_refused_in_the_pupils_language_and_reveals_nothing(client
     assert response.status_code == 400
     body = response.content.decode()
     assert response["Content-Language"] == "ru"
-    assert 'role="alert"' in body
+    assert 'role="alert"' in body and "школьного психолога" in body
     assert "Сейтқали" not in body
 
 
