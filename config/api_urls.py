@@ -14,6 +14,7 @@ from safechildhood.people.api import (
     RosterDetailAPI,
     RosterListAPI,
 )
+from safechildhood.screening.api import InstrumentListAPI, InstrumentScoreAPI
 
 app_name = "api"
 
@@ -27,4 +28,7 @@ urlpatterns = [
     path("pupils/<int:pk>/transfer/", PupilTransferAPI.as_view(), name="pupil-transfer"),
     path("rosters/", RosterListAPI.as_view(), name="roster-list"),
     path("rosters/<int:pk>/", RosterDetailAPI.as_view(), name="roster-detail"),
+    path("instruments/", InstrumentListAPI.as_view(), name="instrument-list"),
+    path("instruments/<slug:code>/score/", InstrumentScoreAPI.as_view(),
+         name="instrument-score"),
 ]

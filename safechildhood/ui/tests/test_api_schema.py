@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from safechildhood.accounts.models import Role
 from safechildhood.accounts.tests.factories import MembershipFactory
 
-API_TAGS = {"directory", "me", "pupils", "rosters"}
+API_TAGS = {"directory", "instruments", "me", "pupils", "rosters"}
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
@@ -72,7 +72,8 @@ def test_the_schema_covers_every_api_route(schema):
     assert tags == API_TAGS
     assert {"/api/me/", "/api/districts/", "/api/settlements/", "/api/schools/",
             "/api/pupils/", "/api/pupils/{id}/", "/api/pupils/{id}/transfer/",
-            "/api/rosters/", "/api/rosters/{id}/"} <= set(schema["paths"])
+            "/api/rosters/", "/api/rosters/{id}/", "/api/instruments/",
+            "/api/instruments/{code}/score/"} <= set(schema["paths"])
 
 
 def test_the_schema_needs_an_account():

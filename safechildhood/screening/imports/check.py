@@ -1,0 +1,240 @@
+"""Checking rows against the campaign, a batch at a time: who each row is, that the pupil is
+in this campaign at this school, that the questionnaire is assigned and not yet submitted, no
+row twice, every answer code. The apply runs the same check again as it writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from safechildhood.people.imports.problems import FileError, problem
+from safechildhood.people.models import Pupil
+from safechildhood.screening.imports.table import Row, batched, data_rows, find_layout, read_table
+from safechildhood.screening.models import (
+    Assignment,
+    Campaign,
+    Response,
+)
+from safechildhood.screening.scoring import AnswerError, Instrument, clean_answers
+from safechildhood.screening.services.codes import code_hash, code_looks_valid
+from safechildhood.screening.services.instruments import instrument_get
+
+MAX_ROWS = 120_000  # a school's questionnaires for one campaign: a few thousand
+BATCH_SIZE = 500  # rows per look-up and per bulk write
+PROGRESS_EVERY = 500  # rows between stored progress updates
+MAX_ERRORS = 500  # problems listed before the check stops
+
+
+class ChangedMeanwhile(Exception):
+    """Rows that passed the check no longer fit when they are applied."""
+
+
+@dataclass
+class Checked:
+    """A row that fits: the assignment, the pupil, the questionnaire and the cleaned answers."""
+
+    row: int
+    assignment_id: int
+    pupil_id: int
+    instrument: Instrument
+    answers: dict[str, str]
+    draft_id: int | None
+
+
+@dataclass
+class _Target:
+    assignment_id: int
+    pupil_id: int
+    instruments: list[str]
+    status: str
+
+
+class _Checker:
+    """Checks rows a batch at a time against the campaign, remembering only keys: which
+    pupil and questionnaire each earlier row was."""
+
+    def __init__(self, campaign: Campaign, school_id: int):
+        self.campaign = campaign
+        self.school_id = school_id
+        self.instruments = {i["code"]: instrument_get(i["code"], i["version"])
+                            for i in campaign.instruments}
+        self.errors: list[dict[str, Any]] = []
+        self.rows = 0
+        self._seen: dict[tuple[int, str], int] = {}
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [i.id for inst in self.instruments.values() for i in inst.items]
+
+    @property
+    def full(self) -> bool:
+        return len(self.errors) >= MAX_ERRORS
+
+    def check(self, rows: list[Row]) -> list[Checked]:
+        self.rows += len(rows)
+        targets = self._targets(rows)
+        drafts = self._responses([t.assignment_id for t in targets.values() if t is not None])
+        checked = []
+        for row in rows:
+            before = len(self.errors)
+            instrument, answers = self._answers(row)
+            target = targets.get(row.number)
+            if target is not None and instrument is not None:
+                target = self._fits(row, target, instrument.code, drafts)
+            if len(self.errors) == before and target is not None and instrument is not None:
+                checked.append(Checked(row.number, target.assignment_id, target.pupil_id,
+                                       instrument, answers,
+                                       drafts.get((target.assignment_id, instrument.code),
+                                                  (None, None))[0]))
+        return checked
+
+    def _answers(self, row: Row) -> tuple[Instrument | None, dict[str, str]]:
+        before = len(self.errors)
+        if not row.instrument:
+            self.errors.append(problem(row.number, "instrument", "required"))
+            return None, {}
+        instrument = self.instruments.get(row.instrument)
+        if instrument is None:
+            self.errors.append(problem(row.number, "instrument", "instrument_unknown",
+                                       value=row.instrument[:40],
+                                       codes=", ".join(self.instruments)))
+            return None, {}
+        answers = {}
+        for item_id, text in row.answers.items():
+            item = instrument.item(item_id)
+            if item is None:
+                self.errors.append(problem(row.number, item_id, "item_not_in_instrument",
+                                           instrument=instrument.code))
+            elif item.option_set is not None and item.option_set.by_code(text) is None:
+                # "Yes" for "yes": codes are matched without regard to case when unambiguous
+                same = [o.code for o in item.option_set.options
+                        if o.code.casefold() == text.casefold()]
+                answers[item_id] = same[0] if len(same) == 1 else text
+            else:
+                answers[item_id] = text
+        try:
+            cleaned = clean_answers(instrument, answers)
+        except AnswerError as error:
+            cleaned = {}
+            for found in error.problems:
+                self.errors.append(problem(row.number, found.item, found.code,
+                                           answer=found.answer[:20]))
+        if not row.answers:
+            # An absent pupil is marked absent, not given an empty questionnaire.
+            self.errors.append(problem(row.number, None, "no_answers"))
+        return instrument, cleaned if len(self.errors) == before else {}
+
+    def _targets(self, rows: list[Row]) -> dict[int, _Target | None]:
+        """Each row's assignment in this campaign at this school, or a problem."""
+        by_code: dict[str, Any] = {}
+        hashes = {r.number: code_hash(r.code) for r in rows
+                  if r.code and code_looks_valid(r.code)}
+        if hashes:
+            for found in (Assignment.objects.filter(code_hash__in=set(hashes.values()))
+                          .values("code_hash", "pk", "campaign_id", "school_id", "pupil_id",
+                                  "instruments", "status", "pupil__iin")):
+                by_code[found["code_hash"]] = found
+        iins = {r.iin for r in rows if not r.code and len(r.iin) == 12 and r.iin.isdigit()}
+        by_iin: dict[str, Any] = {}
+        at_school: set[str] = set()
+        if iins:
+            for found in (Assignment.objects.filter(campaign=self.campaign,
+                                                    school_id=self.school_id,
+                                                    pupil__iin__in=iins)
+                          .exclude(pupil__status=Pupil.Status.MERGED)
+                          .values("pk", "pupil_id", "instruments", "status", "pupil__iin")):
+                by_iin[found["pupil__iin"]] = found
+            at_school = set(Pupil.objects.filter(school_id=self.school_id, iin__in=iins)
+                            .exclude(status=Pupil.Status.MERGED)
+                            .values_list("iin", flat=True))
+        targets: dict[int, _Target | None] = {}
+        for row in rows:
+            found, column, code = None, "code", None
+            if row.code:
+                found = by_code.get(hashes.get(row.number, ""))
+                if found is None:
+                    code = "code_unknown"
+                elif (found["campaign_id"] != self.campaign.pk
+                      or found["school_id"] != self.school_id):
+                    found, code = None, "not_in_campaign"
+                elif row.iin and found["pupil__iin"] != row.iin:
+                    found, column, code = None, "iin", "code_iin_mismatch"
+            elif row.iin:
+                column = "iin"
+                if not (len(row.iin) == 12 and row.iin.isdigit()):
+                    code = "iin_format"
+                else:
+                    found = by_iin.get(row.iin)
+                    if found is None:
+                        code = "not_in_campaign" if row.iin in at_school else "iin_unknown"
+            else:
+                code = "pupil_required"
+            if code is not None:
+                self.errors.append(problem(row.number, column, code))
+            targets[row.number] = None if found is None else _Target(
+                found["pk"], found["pupil_id"], found["instruments"], found["status"])
+        return targets
+
+    def _responses(self, assignment_ids: list[int]) -> dict[tuple[int, str], tuple[int, str]]:
+        if not assignment_ids:
+            return {}
+        return {(a, code): (pk, status) for a, code, pk, status in
+                Response.objects.filter(assignment_id__in=assignment_ids)
+                .values_list("assignment_id", "instrument", "pk", "status")}
+
+    def _fits(self, row: Row, target: _Target, code: str,
+              drafts: dict[tuple[int, str], tuple[int, str]]) -> _Target | None:
+        if target.status in (Assignment.Status.NO_CONSENT, Assignment.Status.REFUSED):
+            self.errors.append(problem(row.number, None, "not_screened"))
+            return None
+        if code not in target.instruments:
+            self.errors.append(problem(row.number, "instrument", "not_assigned"))
+            return None
+        key = (target.assignment_id, code)
+        first = self._seen.setdefault(key, row.number)
+        if first != row.number:
+            self.errors.append(problem(row.number, None, "duplicate_row", other_row=first))
+            return None
+        if drafts.get(key, (None, None))[1] == Response.Status.SUBMITTED:
+            self.errors.append(problem(row.number, "instrument", "already_submitted"))
+            return None
+        return target
+
+
+@dataclass
+class CheckResult:
+    rows: int
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def results_check(content: bytes, file_name: str, *, campaign: Campaign, school_id: int,
+                  on_progress: Callable[[int, int | None], None] | None = None,
+                  on_batch: Callable[[list[Checked]], None] | None = None) -> CheckResult:
+    """Check every row; with ``on_batch``, hand each batch of checked rows on (the apply)."""
+    rows, estimate = read_table(content, file_name)
+    checker = _Checker(campaign, school_id)
+    layout, header_errors = find_layout(rows, checker.item_ids)
+    if header_errors:
+        return CheckResult(rows=0, errors=header_errors)
+    estimate = max(0, estimate - layout.header_row) if estimate is not None else None
+    reported = 0
+    for batch in batched(data_rows(rows, layout), BATCH_SIZE):
+        if checker.rows + len(batch) > MAX_ROWS:
+            raise FileError("too_many_rows", max=MAX_ROWS)
+        checked = checker.check(batch)
+        if on_batch is not None:
+            if checker.errors:
+                raise ChangedMeanwhile
+            on_batch(checked)
+        if checker.full:
+            break
+        if on_progress is not None and checker.rows - reported >= PROGRESS_EVERY:
+            on_progress(checker.rows, estimate)
+            reported = checker.rows
+    if checker.rows == 0:
+        raise FileError("no_rows")
+    errors = sorted(checker.errors, key=lambda e: e.get("row") or 0)
+    if len(errors) >= MAX_ERRORS:
+        errors = [*errors[:MAX_ERRORS], problem(None, None, "too_many_errors", shown=MAX_ERRORS)]
+    return CheckResult(rows=checker.rows, errors=errors)
