@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "safechildhood.access",
     "safechildhood.people",
     "safechildhood.screening",
+    "safechildhood.cases",
+    "safechildhood.disclosures",
+    "safechildhood.trustbox",
     "safechildhood.demo",
 ]
 
@@ -278,6 +281,27 @@ TRIAGE_MIN_LEVEL = os.environ.get("SC_TRIAGE_MIN_LEVEL", "medium")
 # Wrong answer codes allowed per network address in ten minutes before the code page pauses.
 ANSWER_CODE_ATTEMPTS = int(os.environ.get("SC_ANSWER_CODE_ATTEMPTS", "30"))
 EXPORT_DIR = VAR_DIR / "exports"
+
+# Risk group and case management
+# A case plan is reviewed at this interval (days) unless the plan says otherwise.
+CASE_REVIEW_DAYS = int(os.environ.get("SC_CASE_REVIEW_DAYS", "30"))
+# A referral step (accepted, attended, feedback) not recorded within this many days is overdue.
+REFERRAL_STEP_DAYS = int(os.environ.get("SC_REFERRAL_STEP_DAYS", "14"))
+# A case without any contact for this many days is listed on the head's overview.
+CASE_NO_CONTACT_DAYS = int(os.environ.get("SC_CASE_NO_CONTACT_DAYS", "30"))
+
+# Disclosures and police reports
+# A police report must be sent within this many hours of the concern being recorded.
+REPORT_DEADLINE_HOURS = float(os.environ.get("SC_REPORT_DEADLINE_HOURS", "24"))
+# Police reports whose status has not changed for this many days are shown to the prosecutor.
+OVERSIGHT_STALE_DAYS = int(os.environ.get("SC_OVERSIGHT_STALE_DAYS", "30"))
+
+# The trust box: the longest message accepted, and messages accepted per hour from one
+# (hashed, never stored) network address before the page asks the writer to wait.
+TRUST_MESSAGE_MAX_CHARS = int(os.environ.get("SC_TRUST_MESSAGE_MAX_CHARS", "4000"))
+TRUST_MESSAGES_PER_HOUR = int(os.environ.get("SC_TRUST_MESSAGES_PER_HOUR", "5"))
+# Wrong reply codes allowed per hashed address in ten minutes before the reply page pauses.
+TRUST_CODE_ATTEMPTS = int(os.environ.get("SC_TRUST_CODE_ATTEMPTS", "10"))
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -82,6 +82,35 @@ class Action(enum.StrEnum):
     ALERT_ACKNOWLEDGE = "alert.acknowledge"
     DUTY_MANAGE = "duty.manage"
     TRIAGE_VIEW = "triage.view"
+    # risk group and case management (rules: access/rules_cases.py)
+    TRIAGE_DECIDE = "triage.decide"  # accept into the risk group or decline
+    CASE_LIST = "case.list"
+    CASE_VIEW = "case.view"  # the whole case: plan, contacts, notes, referrals
+    CASE_STATUS_VIEW = "case.status_view"  # that a pupil is in the risk group and who owns it
+    CASE_ASSIGN = "case.assign"
+    CASE_WORK = "case.work"  # plan, reviews, contacts, referrals, re-screening on one's case
+    CASE_APPROVE = "case.approve"  # approve or return plans and closures
+    CASE_REOPEN = "case.reopen"
+    CASELOAD_VIEW = "caseload.view"  # the head's overview
+    TRIP_MANAGE = "trip.manage"
+    PROVIDER_VIEW = "provider.view"
+    # disclosures, police reports, prosecutor's oversight (rules: access/rules_disclosures.py)
+    CONCERN_CREATE = "concern.create"
+    CONCERN_VIEW = "concern.view"
+    CONCERN_NARRATIVE_VIEW = "concern.narrative_view"
+    REPORT_LIST = "report.list"
+    REPORT_VIEW = "report.view"
+    REPORT_SEND = "report.send"
+    REPORT_ACKNOWLEDGE = "report.acknowledge"
+    REPORT_STATUS_UPDATE = "report.status_update"
+    OVERSIGHT_VIEW = "oversight.view"
+    OVERSIGHT_NOTE = "oversight.note"
+    # the trust box (rules: access/rules_trustbox.py); writing to it needs no account
+    TRUST_MESSAGE_LIST = "trust_message.list"
+    TRUST_MESSAGE_VIEW = "trust_message.view"
+    TRUST_MESSAGE_REPLY = "trust_message.reply"
+    TRUST_MESSAGE_CONVERT = "trust_message.convert"  # into a concern about a named pupil
+    TRUST_POSTER_PRINT = "trust_poster.print"
 
 
 # Roles whose members see identified children and so must log in with a second factor.
@@ -168,21 +197,35 @@ def _centre_area(actor: Actor, district_path: str) -> dict[str, Any] | None:
     return {f"{district_path}__in": _district_ids(actor)}
 
 
+# Later parts of the programme widen who sees which children through these functions, each
+# registered by its rules module below: ``extension(actor)`` returns a queryset of pupil ids the
+# actor may see, or None when it grants the actor nothing.
+PUPIL_SCOPE_EXTENSIONS: list[Callable[[Actor], QuerySet | None]] = []
+
+
 def _pupils(actor: Actor, qs: QuerySet) -> QuerySet:
     m = actor.membership
     if m is not None and m.role in SCHOOL_ROLES:
         return qs.filter(school_id=m.school_id).exclude(status=Pupil.Status.MERGED)
+    granted: list[Q] = []
     area = _centre_area(actor, "district")
     if area is not None:
         # Centre staff see the children the centre has been asked to look at: a crisis alert or
-        # a triage proposal in their area (the risk group itself widens this further).
-        alerts = CrisisAlert.objects.filter(**area).values("pupil_id")
-        proposals = TriageProposal.objects.filter(**area).values("pupil_id")
-        return qs.filter(Q(pk__in=alerts) | Q(pk__in=proposals)).exclude(
-            status=Pupil.Status.MERGED)
-    # Inspectors see the children of their unit's reports (police reports); no other role ever
-    # sees identified children.
-    return qs.none()
+        # a triage proposal in their area; the risk group widens this (rules_cases).
+        granted.append(Q(pk__in=CrisisAlert.objects.filter(**area).values("pupil_id")))
+        granted.append(Q(pk__in=TriageProposal.objects.filter(**area).values("pupil_id")))
+    # Inspectors see the children of their unit's reports (rules_disclosures); no other role
+    # ever sees identified children.
+    for extension in PUPIL_SCOPE_EXTENSIONS:
+        pupil_ids = extension(actor)
+        if pupil_ids is not None:
+            granted.append(Q(pk__in=pupil_ids))
+    if not granted:
+        return qs.none()
+    combined = granted[0]
+    for condition in granted[1:]:
+        combined |= condition
+    return qs.filter(combined).exclude(status=Pupil.Status.MERGED)
 
 
 def _through_pupil(actor: Actor, qs: QuerySet) -> QuerySet:
@@ -422,7 +465,16 @@ def _may(actor: Actor, action: Action, obj: Any) -> bool:
             allowed = m is not None and m.role in CENTRE_ROLES
             return allowed and (obj is None or (
                 in_scope(actor, obj) and obj.status == CrisisAlert.Status.OPEN))
+    for rule in ACTION_RULES:
+        decided = rule(actor, action, obj)
+        if decided is not None:
+            return decided
     return False
+
+
+# Rules modules of later parts register ``rule(actor, action, obj) -> bool | None`` here: None
+# means "not my action". They live beside this module and are imported at its end.
+ACTION_RULES: list[Callable[[Actor, Action, Any], bool | None]] = []
 
 
 ADMIN_MANAGED_MODELS = frozenset({
@@ -447,3 +499,8 @@ def require(actor: Actor | None, action: Action, obj: Any = None) -> None:
     if isinstance(obj, Model) and type(obj) in SCOPES and not in_scope(actor, obj):
         raise NotFound(_("Not found."), code="not_found")
     raise Forbidden(_("You do not have permission to do this."), code="forbidden")
+
+
+# The rules of later parts of the programme: same module family, same tables (SCOPES,
+# ACTION_RULES, PUPIL_SCOPE_EXTENSIONS), imported last so that they can use everything above.
+from safechildhood.access import rules_cases, rules_disclosures, rules_trustbox  # noqa: E402,F401,I001

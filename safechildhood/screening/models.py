@@ -213,6 +213,14 @@ class TriageProposal(models.Model):
         SUBSTANCE_USE = "substance_use", _("substance use")
         TRAUMA_VIOLENCE = "trauma_violence", _("trauma or violence")
         BEHAVIOUR = "behaviour", _("behaviour")
+        # from concerns and disclosures (DESIGN.md: triage categories)
+        FAMILY_VIOLENCE = "family_violence", _("violence in the family")
+        SEXUAL_ABUSE = "sexual_abuse", _("sexual abuse")
+        NEGLECT = "neglect", _("neglect")
+        EXPLOITATION = "exploitation", _("exploitation")
+        BULLYING = "bullying", _("bullying")
+        OFFENDING = "offending", _("offending")
+        RUNNING_AWAY = "running_away", _("running away")
 
     class Level(models.TextChoices):
         LOW = "low", _("low")
@@ -244,6 +252,12 @@ class TriageProposal(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                    blank=True, related_name="+", verbose_name=_("decided by"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # a staff concern or disclosure: who raised it (screening proposals have no author)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("raised by"))
+    # why the centre accepted or declined; a declined proposal stays on record with it
+    decision_reason = EncryptedTextField(_("reason for the decision"), blank=True)
 
     class Meta:
         verbose_name = _("triage proposal")

@@ -52,7 +52,7 @@ class World:
     roster_import: Any
     other_import: Any
     users: dict[str, Any] = field(default_factory=dict)
-    # screening objects (see safechildhood/screening/tests/matrix_world.py): kind -> (in, out)
+    # objects of the later parts (each app's tests/matrix_world.py): kind -> (inside, outside)
     screening: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def inside(self, kind: str):
@@ -215,10 +215,27 @@ def world(db) -> World:
                                                   file_name="roster.csv", content=b"")
     w.other_import = RosterImport.objects.create(school=other_school, uploaded_by=uploader,
                                                  file_name="roster.csv", content=b"")
-    from safechildhood.screening.tests.matrix_world import screening_world
-
-    w.screening = screening_world(w)
+    _more_objects(w)
     return w
+
+
+def _more_objects(w: World) -> None:
+    """Each part of the programme adds its objects from ``<app>/tests/matrix_world.py``:
+    ``objects(w)`` returns {kind: (inside, outside)}, built on the objects already there (the
+    screening part runs first, then the others in name order)."""
+    import importlib
+    import pkgutil
+
+    import safechildhood
+
+    names = sorted((info.name for info in pkgutil.iter_modules(safechildhood.__path__)),
+                   key=lambda name: (name != "screening", name))
+    for name in names:
+        try:
+            module = importlib.import_module(f"safechildhood.{name}.tests.matrix_world")
+        except ModuleNotFoundError:
+            continue
+        w.screening.update(module.objects(w))
 
 
 def _kwargs(pattern: URLPattern, obj) -> dict:

@@ -38,7 +38,7 @@ def _side(w, region, school, psychologist, head):
             "results_import": results_import, "export": export}
 
 
-def screening_world(w) -> dict[str, tuple]:
+def objects(w) -> dict[str, tuple]:
     inside = _side(w, w.region, w.school, w.users[Role.SCHOOL_PSYCHOLOGIST.value],
                    w.users[Role.CENTRE_HEAD.value])
     outside = _side(w, w.other_region, w.other_school, None, None)

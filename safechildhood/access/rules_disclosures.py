@@ -1,0 +1,1 @@
+"""Access rules of disclosures: registered into the policy's tables (see policy.py)."""

@@ -1,0 +1,5 @@
+"""Pages of risk group and case management."""
+
+app_name = "cases"
+
+urlpatterns: list = []

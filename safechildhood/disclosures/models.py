@@ -1,0 +1,1 @@
+"""Models of disclosures, police reports and the prosecutor's oversight."""

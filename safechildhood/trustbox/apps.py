@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TrustboxConfig(AppConfig):
+    name = "safechildhood.trustbox"
+    label = "trustbox"

@@ -1,0 +1,1 @@
+"""Models of the anonymous trust box for children."""
