@@ -9,14 +9,13 @@ from django.utils import timezone
 
 from safechildhood.access.policy import Actor
 from safechildhood.directory.models import School
-from safechildhood.people.models import Pupil
 from safechildhood.screening.imports.check import BATCH_SIZE, Checked
 from safechildhood.screening.models import (
     Assignment,
     Response,
     ResponseImport,
 )
-from safechildhood.screening.services.responses import _follow_up, scored_fields
+from safechildhood.screening.services.responses import follow_up_many, scored_fields
 
 _WRITTEN = ("pupil_id", "campaign_id", "assignment_id", "school_id", "instrument", "version",
             "answers", "source", "status", "language", "entered_by_id", "import_batch_id",
@@ -32,7 +31,7 @@ def responses_bulk_submit(checked: list[Checked], *, results_import: ResponseImp
     drafts = Response.objects.in_bulk([c.draft_id for c in checked if c.draft_id])
     new, updated, follow = [], [], []
     for row in checked:
-        result, fields = scored_fields(row.instrument, row.answers)
+        result, fields = scored_fields(row.instrument, row.answers, cleaned=True)
         values = {
             "pupil_id": row.pupil_id, "campaign_id": results_import.campaign_id,
             "assignment_id": row.assignment_id, "school_id": school.pk,
@@ -53,9 +52,9 @@ def responses_bulk_submit(checked: list[Checked], *, results_import: ResponseImp
         follow.append((response, result, row.pupil_id))
     _insert(new)
     Response.objects.bulk_update(updated, list(_WRITTEN), batch_size=BATCH_SIZE)
-    for response, result, pupil_id in follow:
+    for response, _result, _pupil_id in follow:
         response.school = school
-        _follow_up(response, result, Pupil(pk=pupil_id), actor)
+    follow_up_many(follow, actor)
     _complete_done({row.assignment_id for row in checked}, now)
     return len(new)
 

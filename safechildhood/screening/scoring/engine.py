@@ -9,7 +9,7 @@ response "incomplete — follow up", never a pass.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from .model import LEVELS, Condition, Instrument, Item, Scale
@@ -88,10 +88,20 @@ class Result:
         return max(levels, key=LEVELS.index) if levels else None
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["critical"] = self.critical
-        data["acute"] = self.acute
-        return data
+        """Plain data (what a response stores). Written out rather than ``dataclasses.asdict``,
+        whose deep copy costs more than scoring on the bulk path."""
+        return {
+            "instrument": self.instrument, "version": self.version,
+            "scales": {k: {"total": s.total, "complete": s.complete, "band": s.band,
+                           "answered": s.answered, "expected": s.expected}
+                       for k, s in self.scales.items()},
+            "flags": {k: {"state": f.state, "critical": f.critical, "acute": f.acute}
+                      for k, f in self.flags.items()},
+            "triage": [{"category": t.category, "level": t.level} for t in self.triage],
+            "status": self.status, "answered": self.answered, "expected": self.expected,
+            "missing": list(self.missing), "follow_up": list(self.follow_up),
+            "ignored": list(self.ignored), "critical": self.critical, "acute": self.acute,
+        }
 
 
 def validate_answers(instrument: Instrument, answers: Mapping[str, Any]) -> list[AnswerProblem]:
@@ -220,9 +230,11 @@ class _Evaluator:
                            answered=answered, expected=expected)
 
 
-def score(instrument: Instrument, answers: Mapping[str, Any]) -> Result:
-    """Score one response. Raises AnswerError for unknown items or codes."""
-    cleaned = clean_answers(instrument, answers)
+def score(instrument: Instrument, answers: Mapping[str, Any], *, cleaned: bool = False) -> Result:
+    """Score one response. Raises AnswerError for unknown items or codes. ``cleaned=True``
+    says the answers already came out of ``clean_answers`` (the bulk import checks every row
+    first), so they are not validated twice; cleaning is idempotent, the result is the same."""
+    cleaned = dict(answers) if cleaned else clean_answers(instrument, answers)
     ev = _Evaluator(instrument, cleaned)
     for item in instrument.items:
         ev.shown[item.id] = True if item.show_if is None else ev.test(item.show_if)

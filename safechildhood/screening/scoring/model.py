@@ -30,7 +30,11 @@ class OptionSet:
     translation: dict[str, str] = field(default_factory=dict)
 
     def by_code(self, code: str) -> Option | None:
-        return next((o for o in self.options if o.code == code), None)
+        cache = self.__dict__.get("_by_code")
+        if cache is None:
+            cache = {o.code: o for o in self.options}
+            object.__setattr__(self, "_by_code", cache)
+        return cache.get(code)
 
     @property
     def min_value(self) -> int:
@@ -121,16 +125,11 @@ class Instrument:
     source: str = ""  # the file it came from
     local: bool = False  # the centre's own instrument (from SC_INSTRUMENTS_DIR)
 
-    def item(self, item_id: str) -> Item | None:
-        return self._items_by_id.get(item_id)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {i.id: i for i in self.items})
 
-    @property
-    def _items_by_id(self) -> dict[str, Item]:
-        cache = self.__dict__.get("_by_id")
-        if cache is None:
-            cache = {i.id: i for i in self.items}
-            object.__setattr__(self, "_by_id", cache)
-        return cache
+    def item(self, item_id: str) -> Item | None:
+        return self._by_id.get(item_id)
 
     @property
     def item_ids(self) -> tuple[str, ...]:

@@ -40,10 +40,11 @@ def answer_error(error: AnswerError) -> DomainError:
                        code=problem.code, field=problem.item)
 
 
-def scored_fields(instrument: Instrument, answers: dict[str, Any]) -> tuple[Result, dict]:
+def scored_fields(instrument: Instrument, answers: dict[str, Any], *,
+                  cleaned: bool = False) -> tuple[Result, dict]:
     """The result and the columns a response keeps from it (the same for every path)."""
     try:
-        result = score(instrument, answers)
+        result = score(instrument, answers, cleaned=cleaned)
     except AnswerError as error:
         raise answer_error(error) from None
     main = result.scales.get(instrument.scales[0].id) if instrument.scales else None
@@ -78,26 +79,41 @@ def on_duty_for(district_id: int, day: dt.date):
 def _follow_up(response: Response, result: Result, pupil: Pupil, actor: Actor | None) -> None:
     """Triage proposals and, for a critical result, a crisis alert (inside the caller's
     transaction)."""
-    district_id = response.school.district_id
+    follow_up_many([(response, result, pupil.pk)], actor)
+
+
+def follow_up_many(scored: list[tuple[Response, Result, int]], actor: Actor | None) -> None:
+    """``_follow_up`` for many stored responses at once ((response, result, pupil id), each
+    response with its ``school`` set): the same proposals and alerts, written in one insert
+    per kind, the person on duty looked up once per district."""
     floor = LEVELS.index(settings.TRIAGE_MIN_LEVEL)
-    evidence = {"instrument": response.instrument, "version": response.version,
-                "total": response.total, "band": response.band, "flags": result.raised_flags,
-                "completeness": result.status}
-    proposals = [
-        TriageProposal(pupil=pupil, school_id=response.school_id, district_id=district_id,
-                       response=response, source=TriageProposal.Source.SCREENING,
-                       category=t.category, level=t.level, evidence=evidence)
-        for t in result.triage if LEVELS.index(t.level) >= floor
-    ]
+    proposals = []
+    for response, result, pupil_id in scored:
+        evidence = {"instrument": response.instrument, "version": response.version,
+                    "total": response.total, "band": response.band,
+                    "flags": result.raised_flags, "completeness": result.status}
+        proposals += [
+            TriageProposal(pupil_id=pupil_id, school_id=response.school_id,
+                           district_id=response.school.district_id, response=response,
+                           source=TriageProposal.Source.SCREENING, category=t.category,
+                           level=t.level, evidence=evidence)
+            for t in result.triage if LEVELS.index(t.level) >= floor
+        ]
     TriageProposal.objects.bulk_create(proposals)
-    if result.critical:
+    on_duty: dict[int, Any] = {}
+    for response, result, pupil_id in scored:
+        if not result.critical:
+            continue
         now = timezone.now()
+        district_id = response.school.district_id
+        if district_id not in on_duty:
+            on_duty[district_id] = on_duty_for(district_id, timezone.localdate(now))
         alert = CrisisAlert.objects.create(
-            pupil=pupil, response=response, school_id=response.school_id,
+            pupil_id=pupil_id, response=response, school_id=response.school_id,
             district_id=district_id,
             flags=[k for k, f in result.flags.items() if f.state is True and f.critical],
             acute=result.acute, raised_at=now, deadline=alert_deadline(now, result.acute),
-            on_duty=on_duty_for(district_id, timezone.localdate(now)))
+            on_duty=on_duty[district_id])
         audit_record(actor=actor, action="screening.alert.raised", target=alert,
                      data={"alert_id": alert.pk, "response_id": response.pk,
                            "acute": alert.acute, "flags": alert.flags,
