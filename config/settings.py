@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "safechildhood.cases",
     "safechildhood.disclosures",
     "safechildhood.trustbox",
+    "safechildhood.prevention",
+    "safechildhood.statistics",
     "safechildhood.demo",
 ]
 

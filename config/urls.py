@@ -20,6 +20,8 @@ urlpatterns = [
     path("cases/", include("safechildhood.cases.urls")),
     path("disclosures/", include("safechildhood.disclosures.urls")),
     path("trust/", include("safechildhood.trustbox.urls")),
+    path("prevention/", include("safechildhood.prevention.urls")),
+    path("statistics/", include("safechildhood.statistics.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -105,12 +105,22 @@ class Action(enum.StrEnum):
     REPORT_STATUS_UPDATE = "report.status_update"
     OVERSIGHT_VIEW = "oversight.view"
     OVERSIGHT_NOTE = "oversight.note"
+    OVERSIGHT_RESPOND = "oversight.respond"  # answer a note addressed to one's unit or school
     # the trust box (rules: access/rules_trustbox.py); writing to it needs no account
     TRUST_MESSAGE_LIST = "trust_message.list"
     TRUST_MESSAGE_VIEW = "trust_message.view"
     TRUST_MESSAGE_REPLY = "trust_message.reply"
     TRUST_MESSAGE_CONVERT = "trust_message.convert"  # into a concern about a named pupil
     TRUST_POSTER_PRINT = "trust_poster.print"
+    # prevention work (rules: access/rules_prevention.py)
+    PREVENTION_VIEW = "prevention.view"
+    TRAINING_MANAGE = "training.manage"
+    EVENT_MANAGE = "event.manage"
+    OUTREACH_RECORD = "outreach.record"
+    # statistics (rules: access/rules_statistics.py)
+    STATISTICS_VIEW = "statistics.view"
+    CRIME_FIGURES_IMPORT = "crime_figures.import"
+    REPORT_GENERATE = "official_report.generate"
 
 
 # Roles whose members see identified children and so must log in with a second factor.
@@ -503,4 +513,10 @@ def require(actor: Actor | None, action: Action, obj: Any = None) -> None:
 
 # The rules of later parts of the programme: same module family, same tables (SCOPES,
 # ACTION_RULES, PUPIL_SCOPE_EXTENSIONS), imported last so that they can use everything above.
-from safechildhood.access import rules_cases, rules_disclosures, rules_trustbox  # noqa: E402,F401,I001
+from safechildhood.access import (  # noqa: E402,F401
+    rules_cases,
+    rules_disclosures,
+    rules_prevention,
+    rules_statistics,
+    rules_trustbox,
+)

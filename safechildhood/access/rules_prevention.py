@@ -1,0 +1,1 @@
+"""Access rules of prevention: registered into the policy's tables (see policy.py)."""

@@ -1,0 +1,1 @@
+"""Access rules of statistics: registered into the policy's tables (see policy.py)."""

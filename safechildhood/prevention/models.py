@@ -1,0 +1,1 @@
+"""Models of prevention work: trainings, events and parent outreach."""

@@ -1,0 +1,5 @@
+"""Pages of prevention work: trainings, events and parent outreach."""
+
+app_name = "prevention"
+
+urlpatterns: list = []

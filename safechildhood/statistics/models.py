@@ -1,0 +1,1 @@
+"""Models of statistics: official figures, indicators, dashboards, reports and the public page."""
