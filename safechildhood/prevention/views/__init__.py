@@ -1,0 +1,1 @@
+"""Pages of prevention work: the overview, trainings, events and parent outreach."""
