@@ -6,6 +6,7 @@ from django.urls import path
 
 from safechildhood.accounts.api import MeAPI
 from safechildhood.directory.api import SchoolListAPI
+from safechildhood.disclosures.api import PoliceReportDetailAPI, PoliceReportListAPI
 from safechildhood.geography.api import DistrictListAPI, SettlementListAPI
 from safechildhood.people.api import (
     PupilDetailAPI,
@@ -28,6 +29,9 @@ urlpatterns = [
     path("pupils/<int:pk>/transfer/", PupilTransferAPI.as_view(), name="pupil-transfer"),
     path("rosters/", RosterListAPI.as_view(), name="roster-list"),
     path("rosters/<int:pk>/", RosterDetailAPI.as_view(), name="roster-detail"),
+    path("police-reports/", PoliceReportListAPI.as_view(), name="police-report-list"),
+    path("police-reports/<int:pk>/", PoliceReportDetailAPI.as_view(),
+         name="police-report-detail"),
     path("instruments/", InstrumentListAPI.as_view(), name="instrument-list"),
     path("instruments/<slug:code>/score/", InstrumentScoreAPI.as_view(),
          name="instrument-score"),

@@ -1,5 +1,8 @@
-"""Pages of disclosures, police reports and the prosecutor's oversight."""
+"""Pages of disclosures, police reports and the prosecutor's oversight (the API views are in
+api.py, routed by config/api_urls.py)."""
+
+from safechildhood.disclosures import views
 
 app_name = "disclosures"
 
-urlpatterns: list = []
+urlpatterns = views.urlpatterns

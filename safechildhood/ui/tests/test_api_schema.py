@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from safechildhood.accounts.models import Role
 from safechildhood.accounts.tests.factories import MembershipFactory
 
-API_TAGS = {"directory", "instruments", "me", "pupils", "rosters"}
+API_TAGS = {"directory", "instruments", "me", "police reports", "pupils", "rosters"}
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
