@@ -64,6 +64,9 @@ ACTION_LABELS: dict[str, str] = {
     # risk group and case management
     "cases.proposal.accepted": _("Accepted a child into the risk group"),
     "cases.proposal.declined": _("Declined a risk group proposal"),
+    "cases.proposal.viewed": _("Opened a risk group proposal and its evidence"),
+    "cases.case.opened": _("Accepted a child into the risk group: a new case"),
+    "cases.proposal.attached": _("Added a risk group proposal to a child's open case"),
     "cases.case.viewed": _("Opened a risk case"),
     "cases.case.assigned": _("Assigned a risk case to a specialist"),
     "cases.case.reopened": _("Reopened a risk case"),
@@ -109,6 +112,22 @@ ACTION_LABELS: dict[str, str] = {
     "trustbox.message.closed": _("Closed a trust box message"),
     "trustbox.message.reopened": _("Reopened a trust box message"),
     "trustbox.poster.printed": _("Printed a trust box poster"),
+    "trustbox.message.converted": _("Turned a trust box message into a concern"),
+    # prevention work
+    "prevention.training.created": _("Recorded a training of school psychologists"),
+    "prevention.training.updated": _("Changed a training of school psychologists"),
+    "prevention.participants.added": _("Added participants to a training"),
+    "prevention.attendance.marked": _("Marked attendance at a training"),
+    "prevention.certificate.downloaded": _("Downloaded a training certificate"),
+    "prevention.event.created": _("Recorded a prevention event"),
+    "prevention.event.updated": _("Changed a prevention event"),
+    "prevention.material.attached": _("Attached a file to an event"),
+    "prevention.material.removed": _("Removed a file from an event"),
+    "prevention.meeting.created": _("Recorded a parents' group meeting"),
+    "prevention.meeting.updated": _("Changed a parents' group meeting"),
+    "prevention.consultation.created": _("Recorded a consultation with a parent"),
+    "prevention.consultation.updated": _("Changed a consultation with a parent"),
+    "prevention.consultation.viewed": _("Opened a consultation with a parent"),
     # administration (see safechildhood/ui/admin.py)
     "admin.region.created": _("Administration: added a region"),
     "admin.region.changed": _("Administration: changed a region"),
@@ -141,6 +160,10 @@ ACTION_LABELS: dict[str, str] = {
     "admin.membership.created": _("Administration: gave a role"),
     "admin.membership.changed": _("Administration: changed a role"),
     "admin.membership.deleted": _("Administration: removed a role"),
+    # statistics
+    "statistics.figures.checked": _("Uploaded official figures for checking"),
+    "statistics.figures.imported": _("Imported official figures"),
+    "statistics.figures.discarded": _("Discarded an upload of official figures"),
     # system
     "demo.loaded": _("Demo data loaded"),
     "demo.tokens.issued": _("Demo API tokens issued"),

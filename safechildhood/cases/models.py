@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -83,6 +84,10 @@ class RiskCase(models.Model):
             models.Index(fields=["status", "owner"]),
             models.Index(fields=["status", "next_review_on"]),
             models.Index(fields=["status", "last_contact_at"]),
+            # the head's overview: worked cases by last contact (or entry), longest first
+            models.Index(Coalesce("last_contact_at", "opened_at"), F("id"),
+                         condition=Q(status__in=["active", "monitoring"]),
+                         name="case_worked_last_seen"),
         ]
 
     def __str__(self) -> str:
@@ -91,6 +96,16 @@ class RiskCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
+
+    # The case's place is the pupil's current school (read, never stored): the audit log files
+    # the case's events under it, so the region's and district's trails show them.
+    @property
+    def school(self) -> School:
+        return self.pupil.school
+
+    @property
+    def district(self) -> District:
+        return self.pupil.school.district
 
 
 class CaseEvent(models.Model):

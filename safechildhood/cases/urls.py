@@ -1,5 +1,6 @@
-"""Pages of risk group and case management."""
+from safechildhood.cases.views import cases, day, field, referrals, triage
 
 app_name = "cases"
-
-urlpatterns: list = []
+urlpatterns = [*triage.urlpatterns, *cases.urlpatterns, *day.urlpatterns]
+urlpatterns += field.urlpatterns
+urlpatterns += referrals.urlpatterns

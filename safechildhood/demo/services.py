@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 
 from safechildhood.accounts.models import ROLE_SCOPE_FIELD, Membership, Role, User
 from safechildhood.audit.services import audit_record
+from safechildhood.demo.cases import demo_cases
 from safechildhood.demo.data.zhambyl import (
     CENTRE,
     DEMO_PASSWORD,
@@ -114,6 +115,11 @@ def demo_load(
             specialists={staff[spec.username]: spec.districts for spec in STAFF
                          if spec.districts},
             districts=districts)
+        demo_cases(
+            seed=seed, region=region, centre=centre, head=staff["head"],
+            specialists={staff[spec.username]: spec.districts for spec in STAFF
+                         if spec.districts},
+            districts=districts, schools=[schools[s.index] for s in plan.schools if s.demo_key])
         summary = DemoSummary(
             region=region.pk, districts=len(districts), settlements=len(settlements),
             schools=len(schools), staff=len(staff), duplicate_pairs=plan.duplicate_pairs,
