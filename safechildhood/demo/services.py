@@ -31,8 +31,11 @@ from safechildhood.demo.data.zhambyl import (
     STAFF,
     Names,
 )
+from safechildhood.demo.disclosures import demo_disclosures
 from safechildhood.demo.generator import DemoPlan, PupilRow, current_school_year
+from safechildhood.demo.prevention import demo_prevention
 from safechildhood.demo.screening import demo_screening
+from safechildhood.demo.trustbox import demo_trustbox
 from safechildhood.directory.models import (
     PoliceUnit,
     ProsecutorOffice,
@@ -109,17 +112,20 @@ def demo_load(
         recorders = _consent_recorders(plan, staff)
         counts = _create_pupils(plan, schools, recorders, batch_size=batch_size,
                                 progress=progress)
+        demo_schools = [schools[s.index] for s in plan.schools if s.demo_key]
+        specialists = {staff[spec.username]: spec.districts for spec in STAFF if spec.districts}
         demo_screening(
-            seed=seed, region=region, centre=centre, head=staff["head"],
-            schools=[schools[s.index] for s in plan.schools if s.demo_key],
-            specialists={staff[spec.username]: spec.districts for spec in STAFF
-                         if spec.districts},
-            districts=districts)
+            seed=seed, region=region, centre=centre, head=staff["head"], schools=demo_schools,
+            specialists=specialists, districts=districts)
         demo_cases(
             seed=seed, region=region, centre=centre, head=staff["head"],
-            specialists={staff[spec.username]: spec.districts for spec in STAFF
-                         if spec.districts},
-            districts=districts, schools=[schools[s.index] for s in plan.schools if s.demo_key])
+            specialists=specialists,
+            districts=districts, schools=demo_schools)
+        demo_disclosures(seed=seed, region=region, schools=demo_schools, staff=staff)
+        demo_trustbox(seed=seed, head=staff["head"], specialists=specialists,
+                      districts=districts, schools=demo_schools)
+        demo_prevention(seed=seed, region=region, head=staff["head"], districts=districts,
+                        schools=demo_schools)
         summary = DemoSummary(
             region=region.pk, districts=len(districts), settlements=len(settlements),
             schools=len(schools), staff=len(staff), duplicate_pairs=plan.duplicate_pairs,

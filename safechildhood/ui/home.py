@@ -20,6 +20,7 @@ from safechildhood.accounts.models import Membership, Role, User
 from safechildhood.audit.labels import labelled
 from safechildhood.audit.selectors import recent_events
 from safechildhood.directory.models import PoliceUnit, ProsecutorOffice, School, SupportCentre
+from safechildhood.disclosures.selectors import report_home_counts
 from safechildhood.geography.models import District, Region, Settlement
 from safechildhood.people.imports import roster_import_list
 from safechildhood.people.models import Consent, DuplicateCandidate, Pupil
@@ -264,5 +265,7 @@ def home_context(actor: Actor) -> dict[str, Any]:
         "today": timezone.localdate(),
         "panel": panel,
         "panel_template": f"ui/_home_{panel}.html",
+        # police reports to send, acknowledge or answer: for everyone who may list them
+        "reports": report_home_counts(actor=actor) if can(actor, Action.REPORT_LIST) else None,
         **build(actor),
     }

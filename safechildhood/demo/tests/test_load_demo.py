@@ -244,17 +244,19 @@ def test_a_failure_rolls_the_whole_demo_back():
 def test_writes_in_batches_with_a_bounded_number_of_queries():
     # Staff and places cost a fixed number of queries; pupils cost a few per batch of 100. The
     # demo campaign's answered questionnaires (two demo schools only) go one by one through the
-    # real submission path, a bounded number of queries each.
+    # real submission path, a bounded number of queries each; so do the risk cases, concerns,
+    # trust box messages and prevention records, each an audited change through its service.
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from safechildhood.audit.models import AuditEvent
     from safechildhood.screening.models import Response
 
     with CaptureQueriesContext(connection) as queries:
         load(pupils=1000, batch_size=100)
     assert Pupil.objects.count() == 1000
     assert Guardian.objects.count() > 1000
-    assert len(queries) <= 200 + 12 * Response.objects.count()
+    assert len(queries) <= 200 + 12 * Response.objects.count() + 6 * AuditEvent.objects.count()
 
 
 def test_zero_pupils_still_builds_the_region_and_the_accounts():
