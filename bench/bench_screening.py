@@ -348,6 +348,18 @@ def make_world(rng: random.Random) -> dict:
             "campaign": campaign, "instrument": instrument}
 
 
+_USED_CODES: set[str] = set()
+
+
+def _fresh_code() -> str:
+    """A code not yet handed out in this run (the campaign's own assignment retries on the rare
+    collision of random codes: 23^8 of them; the bench writes its rows directly)."""
+    while (code := code_new()) in _USED_CODES:
+        pass
+    _USED_CODES.add(code)
+    return code
+
+
 def add_pupils(campaign: Campaign, school: School, count: int, rng: random.Random,
                instruments: list[str], *, sealed: bool = True) -> list[tuple[int, str]]:
     """``count`` pupils of ``school`` assigned to the campaign; their assignments and codes."""
@@ -362,7 +374,7 @@ def add_pupils(campaign: Campaign, school: School, count: int, rng: random.Rando
                                       birth_date=birth, sex="M", grade=8, class_letter="А",
                                       match_key=match_key(last, first, birth)))
         pupils = PupilRecord.objects.bulk_create(pupils, batch_size=1000)
-        codes = [code_new() for _p in pupils]
+        codes = [_fresh_code() for _p in pupils]
         assignments = Assignment.objects.bulk_create([
             Assignment(campaign=campaign, pupil=p, school=school, district_id=school.district_id,
                        grade=8, class_letter="А", instruments=instruments,

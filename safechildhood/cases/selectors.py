@@ -41,10 +41,12 @@ from safechildhood.cases.models import (
     CaseReview,
     CaseView,
     Decision,
+    Referral,
     ReferralStep,
     RiskCase,
 )
 from safechildhood.cases.services.lifecycle import specialists_for
+from safechildhood.directory.models import ServiceProvider
 from safechildhood.errors import NotFound
 from safechildhood.geography.models import District
 from safechildhood.people.models import Pupil
@@ -346,6 +348,12 @@ def _event_details(event: CaseEvent, names: dict[int, str]) -> str:
             parts.append(gettext("level: %(level)s")
                          % {"level": TriageProposal.Level(level).label})
         return "; ".join(parts)
+    if kind == CaseEvent.Kind.REFERRAL and data.get("status") in Referral.Status.values:
+        # which step of the loop: sent, accepted, attended, feedback received, declined, ...
+        text = str(Referral.Status(data["status"]).label)
+        if data.get("provider_kind") in ServiceProvider.Kind.values:
+            text += " · " + str(ServiceProvider.Kind(data["provider_kind"]).label)
+        return text
     if kind == CaseEvent.Kind.REVIEWED and data.get("level_to") in TriageProposal.Level.values:
         return gettext("level: %(level)s") % {
             "level": TriageProposal.Level(data["level_to"]).label}

@@ -136,6 +136,9 @@ def test_a_crisis_alert_becomes_a_case_that_is_visited_and_referred(chromium, li
     # the case page carries it all
     page.goto(reverse("cases:case-detail", args=[case.pk]))
     page.locator("#referrals").get_by_text("Baizak child psychiatry").wait_for()
+    history = page.get_by_role("table").filter(has_text="What happened").inner_text()
+    for step in ("sent", "accepted", "attended", "feedback received"):
+        assert f"referral updated: {step} · psychiatrist" in history
     page.screenshot(path=SHOTS.format("case"), full_page=True)
     context.close()
 
