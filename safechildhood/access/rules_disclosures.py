@@ -137,7 +137,8 @@ def _may(actor: Actor, action: Action, obj: Any) -> bool | None:
     role = actor.role
     match action:
         case Action.CONCERN_CREATE:
-            # obj, if given, is the pupil: one in the recorder's scope, still enrolled
+            # obj, if given, is the pupil: one in the recorder's scope, still enrolled (from a
+            # trust message, concern_create also takes a pupil on TRUST_MESSAGE_CONVERT)
             if role not in RECORDERS:
                 return False
             return obj is None or (obj.status == Pupil.Status.ACTIVE

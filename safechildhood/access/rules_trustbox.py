@@ -12,9 +12,13 @@ Who reads the children's messages:
 School psychologists and school administrators never see the inbox: a child writes to the
 trust box precisely because it is not the school. They print the poster of their own school;
 the centre head prints the poster of any school of the region. A centre specialist turns a
-message into a concern about a pupil in their own scope (people and disclosures rules decide
-which pupils that is). Writing to the box and reading
-an answer with the reply code need no account and go through no rule here.
+message into a concern about a pupil: one in their own scope, or an enrolled pupil of their
+districts whom the centre does not know yet. A child who names themselves in the box is often
+new to the centre; the specialist may then look that one child up (by exact IIN, or by exact
+name within a chosen school: ``convert_lookup_pupils``), each look-up audited, and record the
+concern about them; the concern's triage proposal then puts the child in the centre's scope.
+Writing to the box and reading an answer with the reply code need no account and go through
+no rule here.
 """
 
 from __future__ import annotations
@@ -27,7 +31,11 @@ from safechildhood.access import policy
 from safechildhood.access.policy import CENTRE_ROLES, SCHOOL_ROLES, Action, Actor
 from safechildhood.accounts.models import Role
 from safechildhood.directory.models import School
+from safechildhood.people.models import Pupil
 from safechildhood.trustbox.models import TrustMessage, TrustReply
+
+# Who turns a message into a concern (the head supervises and is not a recorder of these).
+CONVERTERS = frozenset({Role.CENTRE_SPECIALIST})
 
 
 def _messages(actor: Actor, qs: QuerySet) -> QuerySet:
@@ -49,6 +57,38 @@ def _centre(actor: Actor) -> bool:
     return m is not None and m.role in CENTRE_ROLES
 
 
+def convert_lookup_pupils(actor: Actor) -> QuerySet:
+    """The pupils a message may be turned into a concern about beyond the actor's scope:
+    enrolled pupils of a specialist's districts (the head's region). Only for the look-up of
+    the child a trust message names (exact IIN or exact name and school, audited by the
+    caller): never a roster."""
+    area = policy._centre_area(actor, "school__district")
+    if area is None or actor.role not in CONVERTERS:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(status=Pupil.Status.ACTIVE, **area)
+
+
+def convert_lookup_schools(actor: Actor) -> QuerySet:
+    """The schools a name look-up may be run in: those of the same area, active."""
+    area = policy._centre_area(actor, "district")
+    if area is None or actor.role not in CONVERTERS:
+        return School.objects.none()
+    return School.objects.filter(is_active=True, **area)
+
+
+def _convertible(actor: Actor, obj: Any) -> bool:
+    """obj: the message (in the actor's scope), or the pupil the concern is about (in the
+    actor's pupil scope and enrolled, or found by the look-up: enrolled, of their area)."""
+    if obj is None:
+        return True
+    if isinstance(obj, Pupil):
+        if obj.status != Pupil.Status.ACTIVE:
+            return False
+        return (convert_lookup_pupils(actor).filter(pk=obj.pk).exists()
+                or policy.in_scope(actor, obj))
+    return policy.in_scope(actor, obj)
+
+
 def _rule(actor: Actor, action: Action, obj: Any) -> bool | None:
     m = actor.membership
     match action:
@@ -57,10 +97,10 @@ def _rule(actor: Actor, action: Action, obj: Any) -> bool | None:
         case Action.TRUST_MESSAGE_VIEW | Action.TRUST_MESSAGE_REPLY:
             return _centre(actor) and (obj is None or policy.in_scope(actor, obj))
         case Action.TRUST_MESSAGE_CONVERT:
-            # Recording a concern is a specialist's work (the head supervises and is not a
-            # recorder: rules_disclosures.RECORDERS); the pupil is then checked by that rule.
-            return (m is not None and m.role == Role.CENTRE_SPECIALIST
-                    and (obj is None or policy.in_scope(actor, obj)))
+            # Recording a concern is a specialist's work (the head supervises). With a pupil
+            # as obj, disclosures.concern_create accepts the pupil on this rule when it
+            # records a concern from a trust message.
+            return m is not None and m.role in CONVERTERS and _convertible(actor, obj)
         case Action.TRUST_POSTER_PRINT:
             # obj, if given, is the school whose poster is printed
             if m is None:

@@ -113,6 +113,7 @@ ACTION_LABELS: dict[str, str] = {
     "trustbox.message.reopened": _("Reopened a trust box message"),
     "trustbox.poster.printed": _("Printed a trust box poster"),
     "trustbox.message.converted": _("Turned a trust box message into a concern"),
+    "trustbox.pupil.looked_up": _("Looked up the child a trust box message names"),
     # prevention work
     "prevention.training.created": _("Recorded a training of school psychologists"),
     "prevention.training.updated": _("Changed a training of school psychologists"),

@@ -9,13 +9,14 @@ deadlines so that a consumer that was down catches up on its first sweep)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safechildhood.access.policy import Action, Actor, require
+from safechildhood.access.policy import Action, Actor, can, require
 from safechildhood.audit.services import audit_record
 from safechildhood.directory.models import PoliceUnit, School
 from safechildhood.disclosures import workflow
@@ -50,11 +51,16 @@ def unit_for_school(school: School) -> PoliceUnit | None:
 def concern_create(*, actor: Actor, pupil: Pupil, category: str, disclosed_by: str,
                    channel: str, disclosed_at: dt.datetime, safety_actions: str, narrative: str,
                    immediate_danger: bool = False, triage_category: str = "",
-                   send_report: bool = False) -> Concern:
+                   send_report: bool = False, trust_message: Any = None) -> Concern:
     """Record a concern about a pupil. It proposes a risk-group entry for the child; a category
     the law requires to be reported (or ``send_report`` for the others) puts a police report on
-    the reporter's list with a deadline."""
-    require(actor, Action.CONCERN_CREATE, pupil)
+    the reporter's list with a deadline. ``trust_message``: the trust box message the concern
+    is recorded from (trustbox.services.message_convert); the pupil may then be one the
+    actor may turn that message into a concern about (a child new to the centre)."""
+    if not (trust_message is not None
+            and can(actor, Action.TRUST_MESSAGE_CONVERT, trust_message)
+            and can(actor, Action.TRUST_MESSAGE_CONVERT, pupil)):
+        require(actor, Action.CONCERN_CREATE, pupil)
     now = timezone.now()
     if disclosed_at > now + dt.timedelta(minutes=5):
         raise DomainError(_("The disclosure cannot be in the future."), code="future",

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from safechildhood.directory.models import School
 from safechildhood.disclosures.forms import ConcernForm
 from safechildhood.geography.models import District
+from safechildhood.people.iin import IINError, parse_iin
+from safechildhood.people.messages import iin_message
 from safechildhood.trustbox import selectors
 from safechildhood.trustbox.codes import LENGTH, reply_code_looks_valid
 from safechildhood.trustbox.models import TrustMessage
@@ -123,6 +125,41 @@ class PupilSearchForm(forms.Form):
     q = forms.CharField(label=_("Find the child: name or IIN"), required=False, max_length=100,
                         help_text=_("Only children you may see are found: those the centre "
                                     "already knows in your districts."))
+
+
+class LookupIINForm(forms.Form):
+    """Find a child the centre does not know yet by the exact IIN (checked before the search)."""
+
+    iin = forms.CharField(label=_("IIN"), max_length=20,
+                          widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                        "autocomplete": "off"}),
+                          error_messages={"required": _("Write the child's IIN.")})
+
+    def clean_iin(self) -> str:
+        value = "".join(self.cleaned_data["iin"].split())
+        try:
+            return parse_iin(value).value
+        except IINError as error:
+            raise forms.ValidationError(iin_message(error.code), code=error.code) from None
+
+
+class LookupNameForm(forms.Form):
+    """Find a child the centre does not know yet by the exact last and first name, in one
+    school of the specialist's districts."""
+
+    last_name = forms.CharField(label=_("Last name"), max_length=100,
+                                error_messages={"required": _("Write the last name.")})
+    first_name = forms.CharField(label=_("First name"), max_length=100,
+                                 error_messages={"required": _("Write the first name.")})
+    school = forms.ModelChoiceField(queryset=School.objects.none(), label=_("School"),
+                                    error_messages={"required": _("Choose the school."),
+                                                    "invalid_choice": _("Choose the school.")})
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["school"].label_from_instance = (
+            lambda school: f"{school.name} ({school.district.name})")
 
 
 class ConvertForm(ConcernForm):

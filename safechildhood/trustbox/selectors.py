@@ -4,10 +4,11 @@ schools whose posters an actor may print."""
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from safechildhood.access.policy import Action, Actor, require, scope
+from safechildhood.access.rules_trustbox import convert_lookup_pupils, convert_lookup_schools
 from safechildhood.audit.services import audit_record
 from safechildhood.directory.models import School
 from safechildhood.errors import NotFound
@@ -75,14 +76,62 @@ def message_find(*, actor: Actor, pk: int) -> TrustMessage:
 # --- turning a message into a concern ----------------------------------------------------------
 
 PUPILS_SHOWN = 20
+LOOKUP_SHOWN = 10
 
 
 def convert_pupils(*, actor: Actor, message: TrustMessage) -> QuerySet:
-    """Every pupil the actor could record the concern about: the people rules' scope (for a
-    centre specialist, the children the centre already knows in their districts), enrolled."""
+    """Every pupil the actor could record the concern about (what the form accepts, never
+    listed as such): the people rules' scope (for a centre specialist, the children the centre
+    already knows in their districts), enrolled, and the enrolled pupils of their districts
+    the look-up finds."""
+    known = _known_pupils(actor=actor, message=message).values("pk")
+    lookup = convert_lookup_pupils(actor).values("pk")
+    return (Pupil.objects.filter(status=Pupil.Status.ACTIVE)
+            .filter(Q(pk__in=known) | Q(pk__in=lookup))
+            .select_related("school__district"))
+
+
+def _known_pupils(*, actor: Actor, message: TrustMessage) -> QuerySet:
+    """The enrolled pupils in the actor's scope: what the free search looks through."""
     require(actor, Action.TRUST_MESSAGE_CONVERT, message)
     return (scope(actor, Pupil.objects.filter(status=Pupil.Status.ACTIVE))
             .select_related("school__district"))
+
+
+def convert_lookup_school_list(*, actor: Actor, message: TrustMessage) -> QuerySet:
+    """The schools a name look-up may choose: the active schools of the actor's area."""
+    require(actor, Action.TRUST_MESSAGE_CONVERT, message)
+    return (convert_lookup_schools(actor).select_related("district")
+            .order_by("district__name_ru", "name_ru"))
+
+
+def convert_pupil_lookup(*, actor: Actor, message: TrustMessage, iin: str = "",
+                         last_name: str = "", first_name: str = "",
+                         school: School | None = None) -> list[Pupil]:
+    """Find the child a message names who may be new to the centre: an enrolled pupil of the
+    actor's area with exactly this IIN, or exactly this last and first name (any case) in the
+    chosen school of the area. At most ``LOOKUP_SHOWN``; only what identifies the child is
+    loaded (name, date of birth, school, class). Every look-up is audited with how it was made
+    and how many matched, never what was typed."""
+    require(actor, Action.TRUST_MESSAGE_CONVERT, message)
+    qs = convert_lookup_pupils(actor)
+    if iin:
+        how = "iin"
+        qs = qs.filter(iin=iin)
+    else:
+        how = "name"
+        last, first = normalise_name(last_name), normalise_name(first_name)
+        if not last or not first or school is None or "|" in last + first:
+            qs = qs.none()  # "|" separates the parts of the match key: never part of a name
+        else:
+            qs = qs.filter(school=school, match_key__startswith=f"{last}|{first}|")
+    found = list(qs.select_related("school")
+                 .only("pk", "last_name", "first_name", "middle_name", "birth_date", "grade",
+                       "class_letter", "school__name_ru", "school__name_kk", "school__name_en")
+                 .order_by("last_name", "first_name", "birth_date", "pk")[:LOOKUP_SHOWN])
+    audit_record(actor=actor, action="trustbox.pupil.looked_up", target=message,
+                 data={"message_id": message.pk, "how": how, "matches": len(found)})
+    return found
 
 
 def convert_pupil_search(*, actor: Actor, message: TrustMessage, query: str) -> list[Pupil]:
@@ -93,7 +142,7 @@ def convert_pupil_search(*, actor: Actor, message: TrustMessage, query: str) -> 
     words = (query or "").split()
     if not words or len("".join(words)) < 2:
         return []
-    qs = convert_pupils(actor=actor, message=message)
+    qs = _known_pupils(actor=actor, message=message)  # never the look-up's wider area
     for word in words:
         if word.isdigit():
             qs = qs.filter(iin__startswith=word)

@@ -160,7 +160,8 @@ def message_convert(*, actor: Actor, message: TrustMessage, pupil: Pupil, catego
                     safety_actions: str, narrative: str, immediate_danger: bool = False,
                     triage_category: str = "", send_report: bool = False) -> Concern:
     """Record a concern (disclosures) from a message whose writer named themselves, or whom the
-    centre identified from what they wrote: disclosed by the child, through the trust box, at
+    centre identified from what they wrote (in the actor's scope, or found by the look-up
+    among the enrolled pupils of their area): disclosed by the child, through the trust box, at
     the time the message arrived. The concern follows its own rules (a police report for the
     categories the law requires, a proposed risk-group entry); the message keeps the link and
     stays in the inbox for the answer to the child. One message gives at most one concern."""
@@ -170,12 +171,13 @@ def message_convert(*, actor: Actor, message: TrustMessage, pupil: Pupil, catego
         if message.concern_id is not None:
             raise DomainError(_("A concern has already been recorded from this message."),
                               code="converted")
+        require(actor, Action.TRUST_MESSAGE_CONVERT, pupil)
         concern = concern_create(
             actor=actor, pupil=pupil, category=category,
             disclosed_by=Concern.DisclosedBy.CHILD, channel=Concern.Channel.TRUST_BOX,
             disclosed_at=message.created_at, safety_actions=safety_actions,
             narrative=narrative, immediate_danger=immediate_danger,
-            triage_category=triage_category, send_report=send_report)
+            triage_category=triage_category, send_report=send_report, trust_message=message)
         message.concern = concern
         message.save(update_fields=["concern"])
         audit_record(actor=actor, action="trustbox.message.converted", target=message,

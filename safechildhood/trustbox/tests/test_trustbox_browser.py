@@ -112,7 +112,7 @@ def test_a_specialist_turns_a_message_into_a_concern_on_a_phone(chromium, live_s
     staff.goto(reverse("trustbox:message-detail", args=[message.pk]))
     staff.get_by_role("link", name="Record a concern about the child").click()
     staff.get_by_label("Find the child: name or IIN").fill("сейітова")
-    staff.get_by_role("button", name="Find").click()
+    staff.get_by_role("button", name="Find", exact=True).click()
     staff.get_by_label(re.compile("Сейітова Аружан")).check()
     staff.get_by_label("violence in the family").check()
     staff.get_by_label("What was done to keep the child safe now?").fill(
@@ -124,4 +124,40 @@ def test_a_specialist_turns_a_message_into_a_concern_on_a_phone(chromium, live_s
     _shot(staff, "trustbox-converted")
     concern = Concern.objects.get()
     assert concern.pupil == pupil and concern.trust_message == message
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}],
+                         ids=["phone", "desktop"])
+def test_a_specialist_looks_up_a_child_new_to_the_centre(chromium, live_server, axe, world,
+                                                         viewport):
+    from safechildhood.disclosures.models import Concern
+    from safechildhood.people.tests.factories import PupilFactory
+    from safechildhood.trustbox.tests.fixtures import send
+
+    child = PupilFactory(school=world.school_n, last_name="Сейітова", first_name="Аружан",
+                         with_iin=True)
+    message = send("Мен Аружан Сейітова, 7Б. Өгей әкем мені ұрады.", language="kk",
+                   school=world.school_n).message
+    context = chromium.new_context(viewport=viewport, base_url=live_server.url)
+    staff = context.new_page()
+    staff.set_default_timeout(15000)
+    _log_in(staff, world.spec_n.user)
+    staff.goto(reverse("trustbox:message-convert", args=[message.pk]))
+    staff.get_by_label("Last name").fill("сейітова")
+    staff.get_by_label("First name").fill("аружан")
+    staff.get_by_label("School", exact=True).select_option(str(world.school_n.pk))
+    staff.get_by_role("button", name="Find by name").click()
+    staff.get_by_label(re.compile("Сейітова Аружан")).check()
+    staff.get_by_label("violence in the family").check()
+    staff.get_by_label("What was done to keep the child safe now?").fill(
+        "A specialist meets her at school today.")
+    width = viewport["width"]
+    _shot(staff, f"trustbox-lookup-{width}")
+    axe(staff, f"trustbox-lookup-axe-{width}")
+    staff.get_by_role("button", name="Record the concern").click()
+    staff.get_by_text("The concern is recorded").wait_for()
+    assert Concern.objects.get().pupil == child
     context.close()

@@ -20,6 +20,8 @@ from safechildhood.trustbox import selectors, services, urgency
 from safechildhood.trustbox.forms import (
     ConvertForm,
     InboxFilterForm,
+    LookupIINForm,
+    LookupNameForm,
     PriorityForm,
     PupilSearchForm,
     ReplyForm,
@@ -65,13 +67,19 @@ def message_detail(request, pk: int):
     return _detail(request, message)
 
 
+LOOKUPS = ("iin", "name")
+
+
 @never_cache
 @login_required
-@sensitive_post_parameters("narrative", "safety_actions")
+@sensitive_post_parameters("narrative", "safety_actions", "by_iin-iin", "by_name-last_name",
+                           "by_name-first_name")
 @require_http_methods(["GET", "POST"])
 def message_convert(request, pk: int):
-    """Turn a message into a concern about a pupil: find the child (name or IIN, within the
-    specialist's scope), then the concern form of disclosures, started from the message."""
+    """Turn a message into a concern about a pupil: find the child (name or IIN among the
+    children the specialist may see; or, for a child new to the centre, the look-up by exact
+    IIN or exact name and school, sent by POST so that nothing typed lands in a URL), then the
+    concern form of disclosures, started from the message."""
     actor = request.actor
     message = selectors.message_find(actor=actor, pk=pk)
     require(actor, Action.TRUST_MESSAGE_CONVERT, message)
@@ -81,10 +89,35 @@ def message_convert(request, pk: int):
         return redirect("trustbox:message-detail", pk=message.pk)
     message = selectors.message_get(actor=actor, pk=pk)  # the text is shown: an audited read
     pupils = selectors.convert_pupils(actor=actor, message=message)
-    search = PupilSearchForm(request.POST if request.method == "POST" else request.GET)
+    schools = selectors.convert_lookup_school_list(actor=actor, message=message)
+    lookup = request.POST.get("lookup") if request.method == "POST" else None
+    search = PupilSearchForm(request.GET if request.method == "GET" else
+                             {"q": request.POST.get("q", "")})
     query = search.cleaned_data.get("q", "") if search.is_valid() else ""
-    status = 200
-    if request.method == "POST":
+    iin_form, name_form = LookupIINForm(prefix="by_iin"), LookupNameForm(prefix="by_name",
+                                                                         schools=schools)
+    candidates, looked_up, status = None, None, 200
+    if lookup in LOOKUPS:
+        query = ""
+        if lookup == "iin":
+            iin_form = LookupIINForm(request.POST, prefix="by_iin")
+            if iin_form.is_valid():
+                candidates = selectors.convert_pupil_lookup(
+                    actor=actor, message=message, iin=iin_form.cleaned_data["iin"])
+        else:
+            name_form = LookupNameForm(request.POST, prefix="by_name", schools=schools)
+            if name_form.is_valid():
+                data = name_form.cleaned_data
+                candidates = selectors.convert_pupil_lookup(
+                    actor=actor, message=message, last_name=data["last_name"],
+                    first_name=data["first_name"], school=data["school"])
+        if candidates is None:  # the look-up form has errors: nothing was searched
+            candidates, status = [], 400
+        else:
+            looked_up = lookup
+        form = ConvertForm(pupils=pupils, initial={
+            "narrative": message.body, "immediate_danger": message.is_urgent})
+    elif request.method == "POST":
         form = ConvertForm(request.POST, pupils=pupils)
         if form.is_valid():
             data = form.cleaned_data
@@ -106,15 +139,21 @@ def message_convert(request, pk: int):
                     "Answer the child here as before.") % {"number": concern.pk})
                 return redirect("trustbox:message-detail", pk=message.pk)
         status = 400
+        # the child chosen (perhaps found by a look-up) stays on the page with the answers
+        chosen_pupil = form.cleaned_data.get("pupil")
+        candidates = selectors.convert_pupil_search(actor=actor, message=message, query=query)
+        if chosen_pupil is not None and chosen_pupil not in candidates:
+            candidates.insert(0, chosen_pupil)
     else:
         form = ConvertForm(pupils=pupils, initial={
             "narrative": message.body, "immediate_danger": message.is_urgent})
+    if candidates is None:
+        candidates = selectors.convert_pupil_search(actor=actor, message=message, query=query)
     chosen = form["pupil"].value()
     return render(request, "trustbox/message_convert.html", {
         "message": message, "search": search, "query": query, "form": form,
-        "candidates": selectors.convert_pupil_search(actor=actor, message=message,
-                                                     query=query),
-        "chosen": str(chosen) if chosen else "",
+        "iin_form": iin_form, "name_form": name_form, "looked_up": looked_up,
+        "candidates": candidates, "chosen": str(chosen) if chosen else "",
     }, status=status)
 
 
