@@ -61,7 +61,7 @@ from django.utils import timezone  # noqa: E402
 
 from safechildhood.access.policy import actor_for  # noqa: E402
 from safechildhood.accounts.models import Membership, Role, User  # noqa: E402
-from safechildhood.cases import selectors_day  # noqa: E402
+from safechildhood.cases import selectors_overview as overview  # noqa: E402
 from safechildhood.cases.models import (  # noqa: E402
     CaseClosure,
     CaseEvent,
@@ -368,18 +368,18 @@ def time_pages(client: Client, urls_for, requests: int) -> dict:
 def time_blocks(world: dict, repeat: int = 20) -> list[tuple[str, float]]:
     """The median time of each overview block on its own (the region, 90 days)."""
     actor = actor_for(world["head"])
-    period = selectors_day.Period.last(90)
-    districts = selectors_day.overview_districts(actor=actor)
+    period = overview.Period.last(90)
+    districts = overview.overview_districts(actor=actor)
     blocks = {
-        "caseloads": lambda: selectors_day.overview_caseloads(actor, None),
+        "caseloads": lambda: overview.overview_caseloads(actor, None),
         "no contact (page 1 + count)": lambda: (
-            list(selectors_day.overview_no_contact(actor, None)[:20]),
-            selectors_day.overview_no_contact(actor, None).count()),
-        "alert timings": lambda: selectors_day.overview_timings(actor, period, None, districts),
-        "categories": lambda: selectors_day.overview_categories(actor, period, None, districts),
-        "proposals": lambda: selectors_day.overview_proposals(actor, None),
+            list(overview.overview_no_contact(actor, None)[:20]),
+            overview.overview_no_contact(actor, None).count()),
+        "alert timings": lambda: overview.overview_timings(actor, period, None, districts),
+        "categories": lambda: overview.overview_categories(actor, period, None, districts),
+        "proposals": lambda: overview.overview_proposals(actor, None),
         "plans and closures": lambda: [list(b.rows) for b in
-                                       selectors_day.overview_approvals(actor, None)],
+                                       overview.overview_approvals(actor, None)],
     }
     out = []
     for name, run in blocks.items():
@@ -425,9 +425,9 @@ def main() -> None:
         day_url = reverse("cases:day")
         out["day"] = time_pages(client, lambda n: (specialists[n % len(specialists)], day_url),
                                 args.requests)
-        overview = reverse("cases:overview")
-        variants = [overview, f"{overview}?district={world['districts'][3].pk}",
-                    f"{overview}?period=365", f"{overview}?page=2"]
+        overview_url = reverse("cases:overview")
+        variants = [overview_url, f"{overview_url}?district={world['districts'][3].pk}",
+                    f"{overview_url}?period=365", f"{overview_url}?page=2"]
         out["overview"] = time_pages(client, lambda n: (world["head"],
                                                         variants[n % len(variants)]),
                                      args.requests)

@@ -11,12 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safechildhood.cases.models import Category, Decision, RiskCase
-from safechildhood.cases.selectors_day import (
-    NO_CONTACT_PER_PAGE,
-    Period,
-    overview_get,
-    percentile,
-)
+from safechildhood.cases.selectors_day import NO_CONTACT_PER_PAGE
+from safechildhood.cases.selectors_overview import Period, overview_get, percentile
 from safechildhood.cases.tests.day_world import ago, alert_in, case_of, today
 from safechildhood.cases.tests.factories import (
     CaseClosureFactory,

@@ -5,7 +5,7 @@ due, children to visit, referrals waiting for a next step, what others changed o
 and their next field trip, each block with its count and the way into the work. The overview is
 the head's: caseloads, cases without contact, how fast the centre answers crisis alerts, the risk
 group by category and district, and what waits for a decision. Both read through
-``cases.selectors_day``; each block is one query.
+``cases.selectors_day`` and ``cases.selectors_overview``; each block is one query.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from safechildhood.access.policy import Action, can
 from safechildhood.cases import selectors_day as selectors
+from safechildhood.cases import selectors_overview as overview_selectors
 from safechildhood.cases.forms_day import OverviewFilterForm
 
 
@@ -49,7 +50,7 @@ def day(request):
     })
 
 
-def _timing_rows(rows: list[selectors.TimingRow]) -> list[dict]:
+def _timing_rows(rows: list[overview_selectors.TimingRow]) -> list[dict]:
     return [{
         "district": row.district,
         "ack_count": row.acknowledged.count,
@@ -79,10 +80,10 @@ class _CountedPaginator(Paginator):
 @require_GET
 def overview(request):
     actor = request.actor
-    districts = selectors.overview_districts(actor=actor)
+    districts = overview_selectors.overview_districts(actor=actor)
     search = OverviewFilterForm(request.GET or None, districts=districts)
-    period = selectors.Period.last(search.period_days())
-    data = selectors.overview_get(actor=actor, period=period,
+    period = overview_selectors.Period.last(search.period_days())
+    data = overview_selectors.overview_get(actor=actor, period=period,
                                   district=search.district_value(), districts=districts)
     page = _CountedPaginator(data.no_contact, selectors.NO_CONTACT_PER_PAGE,
                              count=data.caseload_total.no_contact).get_page(request.GET.get("page"))
