@@ -31,9 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -58,6 +56,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from measure import analyze, database, machine, rss_mib  # noqa: E402
 
 from safechildhood.access.policy import actor_for  # noqa: E402
 from safechildhood.accounts.models import Membership, Role, User  # noqa: E402
@@ -95,33 +94,6 @@ CATEGORIES = [c for c, _label in Category.choices]
 LEVELS = [c for c, _label in Level.choices]
 NOTE = "Беседа с ребёнком и матерью; договорились о следующей встрече."
 
-
-def machine() -> str:
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
-        memory = f", {kib / 1024 / 1024:.0f} GiB"
-    return (f"{platform.system()} {platform.release()} {platform.machine()}, "
-            f"{os.cpu_count()} cores{memory}, Python {platform.python_version()}")
-
-
-def database() -> str:
-    if connection.vendor == "postgresql":
-        version = connection.cursor().connection.info.server_version
-        return f"PostgreSQL {version // 10000}.{version % 10000}"
-    import sqlite3
-
-    return f"SQLite {sqlite3.sqlite_version} (file, WAL)"
-
-
-def analyze() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
-def rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _ago(now: dt.datetime, rng: random.Random, low: float, high: float) -> dt.datetime:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import sys
 import tempfile
@@ -38,27 +37,9 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from measure import database, machine  # noqa: E402
 
 from safechildhood.people.models import Consent, Enrollment, Guardian, Pupil  # noqa: E402
-
-
-def machine() -> str:
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
-        memory = f", {kib / 1024 / 1024:.0f} GiB"
-    return (f"{platform.system()} {platform.release()} {platform.machine()}, "
-            f"{os.cpu_count()} cores{memory}, Python {platform.python_version()}")
-
-
-def database() -> str:
-    if connection.vendor == "postgresql":
-        version = connection.cursor().connection.info.server_version
-        return f"PostgreSQL {version // 10000}.{version % 10000}"
-    import sqlite3
-
-    return f"SQLite {sqlite3.sqlite_version} (file, WAL)"
 
 
 def main() -> None:

@@ -25,7 +25,6 @@ import argparse
 import datetime as dt
 import io
 import os
-import platform
 import random
 import resource
 import sys
@@ -49,6 +48,7 @@ django.setup()
 import openpyxl  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection  # noqa: E402
+from measure import database, machine  # noqa: E402
 
 from safechildhood.access.policy import Actor  # noqa: E402
 from safechildhood.accounts.models import Membership, Role, User  # noqa: E402
@@ -65,24 +65,6 @@ LAST = ["Әбдіров", "Сейітов", "Жұмабаев", "Құрмано�
 FIRST_M = ["Нұрлан", "Ерлан", "Асан", "Үсен", "Бауыржан", "Марат", "Дәурен", "Айбек", "Тимур"]
 FIRST_F = ["Әйгерім", "Гүлнар", "Дана", "Салтанат", "Аружан", "Мөлдір", "Жанар", "Анна"]
 
-
-def machine() -> str:
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
-        memory = f", {kib / 1024 / 1024:.0f} GiB"
-    return (f"{platform.system()} {platform.release()} {platform.machine()}, "
-            f"{os.cpu_count()} cores{memory}, Python {platform.python_version()}")
-
-
-def database() -> str:
-    if connection.vendor == "postgresql":
-        version = connection.cursor().connection.info.server_version
-        return f"PostgreSQL {version // 10000}.{version % 10000}"
-    import sqlite3
-
-    return f"SQLite {sqlite3.sqlite_version} (file, WAL)"
 
 
 class IINs:

@@ -39,10 +39,8 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import re
-import resource
 import socket
 import statistics
 import subprocess
@@ -253,6 +251,7 @@ from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from measure import analyze, database, machine, rss_mib  # noqa: E402
 
 from safechildhood.access.policy import Actor  # noqa: E402
 from safechildhood.accounts.models import Membership, Role, User  # noqa: E402
@@ -281,35 +280,6 @@ BATCH = 5000
 LAST = ["Әбдіров", "Сейітов", "Жұмабаев", "Құрманов", "Нұрланов", "Омаров", "Төлеуов", "Ким"]
 FIRST = ["Нұрлан", "Әйгерім", "Асан", "Гүлнар", "Марат", "Дана", "Тимур", "Аружан"]
 
-
-def machine() -> str:
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
-        memory = f", {kib / 1024 / 1024:.0f} GiB"
-    return (f"{platform.system()} {platform.release()} {platform.machine()}, "
-            f"{os.cpu_count()} cores{memory}, Python {platform.python_version()}")
-
-
-def database() -> str:
-    if connection.vendor == "postgresql":
-        version = connection.cursor().connection.info.server_version
-        return f"PostgreSQL {version // 10000}.{version % 10000}"
-    import sqlite3
-
-    return f"SQLite {sqlite3.sqlite_version} (file, WAL)"
-
-
-def analyze() -> None:
-    """Fresh statistics after a bulk load, as autovacuum would gather them in production (the
-    bench's PostgreSQL may run with autovacuum off; without statistics the planner guesses)."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
-def rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # --- the world ------------------------------------------------------------------------------------
