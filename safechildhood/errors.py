@@ -15,6 +15,11 @@ class DomainError(Exception):
         self.code = code
         self.field = field
 
+    def add_to(self, form) -> None:
+        """Show the refusal on a form: on its field when the form has that field, else above the
+        form (Django's non-field errors)."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)
+
 
 class NotFound(DomainError):
     """The object does not exist or lies outside the actor's scope (the two look the same)."""

@@ -45,11 +45,6 @@ from safechildhood.errors import DomainError, Forbidden, NotFound
 PER_PAGE = 25
 
 
-def _form_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 # --- concerns ----------------------------------------------------------------------------------
 
 
@@ -67,7 +62,7 @@ def concern_create(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             report = selectors.concern_report(concern)
             if report is not None:
@@ -271,7 +266,7 @@ def report_status(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext("The new status is recorded."))
             return redirect("disclosures:report-detail", pk=report.pk)
@@ -307,7 +302,7 @@ def oversight_note_create(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext("The note is added to the report."))
             return redirect("disclosures:report-detail", pk=report.pk)

@@ -31,11 +31,6 @@ PUPILS_PER_PAGE = 50
 DUPLICATES_PER_PAGE = 50
 
 
-def _form_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 # --- the roster --------------------------------------------------------------------------------
 
 
@@ -83,7 +78,7 @@ def pupil_create(request):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext("The pupil is added to the roster."))
             return redirect("people:pupil-detail", pk=pupil.pk)
@@ -102,7 +97,7 @@ def pupil_edit(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext("The pupil's record is saved."))
             return redirect("people:pupil-detail", pk=pupil.pk)
@@ -122,7 +117,7 @@ def pupil_transfer(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             # The record now belongs to the new school: this school no longer sees it.
             messages.success(request, gettext(
@@ -144,7 +139,7 @@ def guardian_create(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext("The parent or guardian is added."))
             return redirect("people:pupil-detail", pk=pupil.pk)
@@ -163,7 +158,7 @@ def consent_create(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext("The consent record is saved."))
             return redirect("people:pupil-detail", pk=pupil.pk)
@@ -208,7 +203,7 @@ def duplicate_resolve(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, done)
             return redirect("people:duplicate-list")

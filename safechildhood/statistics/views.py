@@ -170,8 +170,7 @@ def figure_import_create(request):
                 document_number=form.cleaned_data["document_number"],
                 document_date=form.cleaned_data["document_date"])
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None,
-                           str(error.message))
+            error.add_to(form)
         else:
             return redirect("statistics:figure-import-detail", pk=figure_import.pk)
     return render(request, "statistics/figure_import_create.html", {"form": form},

@@ -34,7 +34,6 @@ from safechildhood.cases.forms import (
 from safechildhood.cases.models import Category, RiskCase
 from safechildhood.cases.sections import render_sections
 from safechildhood.cases.services import lifecycle
-from safechildhood.cases.views.common import form_error
 from safechildhood.errors import DomainError, Forbidden, NotFound
 
 CASES_PER_PAGE = 25
@@ -143,7 +142,7 @@ def case_assign(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            form_error(form, error)
+            error.add_to(form)
         else:
             return _done(request, case, gettext("The case is assigned."))
     return _form_page(request, case, "cases/case_assign.html", form,
@@ -171,7 +170,7 @@ def plan_create(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            form_error(form, error)
+            error.add_to(form)
         else:
             return _done(request, case, gettext("The plan is sent to the centre head."))
     return _form_page(request, case, "cases/plan_form.html", form,
@@ -237,7 +236,7 @@ def review_create(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            form_error(form, error)
+            error.add_to(form)
         else:
             return _done(request, case, gettext("The review is recorded."))
     return _form_page(request, case, "cases/review_form.html", form,
@@ -257,7 +256,7 @@ def closure_create(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            form_error(form, error)
+            error.add_to(form)
         else:
             return _done(request, case, gettext("The proposal is sent to the centre head."))
     return _form_page(request, case, "cases/closure_form.html", form,
@@ -278,7 +277,7 @@ def case_reopen(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            form_error(form, error)
+            error.add_to(form)
         else:
             return _done(request, case, gettext("The case is reopened."))
     return _form_page(request, case, "cases/case_reopen.html", form,

@@ -8,14 +8,8 @@ from typing import Any
 from django.apps import apps
 from django.utils.translation import gettext
 
-from safechildhood.errors import DomainError
 from safechildhood.screening import selectors_results as screening
 from safechildhood.screening.models import TriageProposal
-
-
-def form_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def _choice_label(model: str, choices: str, code: Any) -> str | None:

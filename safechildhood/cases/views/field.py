@@ -47,11 +47,6 @@ def case_url(case: RiskCase) -> str:
         return reverse("cases:contact-list", kwargs={"pk": case.pk})
 
 
-def form_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 # --- contacts ----------------------------------------------------------------------------------
 
 
@@ -108,7 +103,7 @@ def contact_create(request, pk: int):
             except (NotFound, Forbidden):
                 raise
             except DomainError as error:
-                form_error(form, error)
+                error.add_to(form)
             else:
                 messages.success(request, gettext("The contact is recorded."))
                 if contact.trip_id and trip is not None:
@@ -165,7 +160,7 @@ def trip_create(request):
             except (NotFound, Forbidden):
                 raise
             except DomainError as error:
-                form_error(form, error)
+                error.add_to(form)
             else:
                 count = trip.stops.count()
                 messages.success(request, ngettext(
@@ -226,7 +221,7 @@ def trip_stop_add(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext("The child is added to the itinerary."))
             return redirect("cases:trip-detail", pk=trip.pk)

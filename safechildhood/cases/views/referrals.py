@@ -34,7 +34,7 @@ from safechildhood.cases.models import Referral
 from safechildhood.cases.selectors_work import case_find
 from safechildhood.cases.services import referrals as referral_services
 from safechildhood.cases.services import rescreening as rescreening_services
-from safechildhood.cases.views.field import case_url, form_error
+from safechildhood.cases.views.field import case_url
 from safechildhood.errors import DomainError, Forbidden, NotFound
 from safechildhood.screening.selectors_results import language
 from safechildhood.screening.services.codes import code_display
@@ -105,7 +105,7 @@ def referral_create(request, pk: int):
             except (NotFound, Forbidden):
                 raise
             except DomainError as error:
-                form_error(form, error)
+                error.add_to(form)
             else:
                 messages.success(request, gettext("The referral is sent. Record the provider's "
                                                   "answer when it comes."))
@@ -158,7 +158,7 @@ def referral_step(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext("The step is recorded."))
             return redirect("cases:referral-detail", pk=referral.pk)
@@ -189,7 +189,7 @@ def rescreening_create(request, pk: int):
             except (NotFound, Forbidden):
                 raise
             except DomainError as error:
-                form_error(form, error)
+                error.add_to(form)
             else:
                 messages.success(request, gettext("The re-screening is scheduled. Issue the "
                                                   "child's code when they are to answer."))

@@ -21,7 +21,7 @@ from safechildhood.access.policy import Action, can
 from safechildhood.cases import selectors, selectors_triage
 from safechildhood.cases.forms import AcceptForm, DeclineForm, TriageFilterForm
 from safechildhood.cases.services import triage as services
-from safechildhood.cases.views.common import evidence_rows, form_error
+from safechildhood.cases.views.common import evidence_rows
 from safechildhood.errors import DomainError, Forbidden, NotFound
 
 PUPILS_PER_PAGE = 20
@@ -100,7 +100,7 @@ def proposal_accept(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext("The child is in the risk group."))
             return redirect("cases:case-detail", pk=case.pk)
@@ -122,7 +122,7 @@ def proposal_decline(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext(
                 "The proposal is declined; it stays on record with the reason."))

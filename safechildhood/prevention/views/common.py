@@ -20,7 +20,7 @@ def add_error(form: forms.Form, error: DomainError) -> None:
     form errors: they go on to the 404 or 403 page."""
     if isinstance(error, NotFound | Forbidden):
         raise error
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    error.add_to(form)
 
 
 def districts_of(actor: Actor) -> QuerySet[District]:

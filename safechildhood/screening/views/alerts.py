@@ -42,11 +42,6 @@ SHIFTS_PER_PAGE = 25
 REFRESH_SECONDS = 30  # how often the alert list refreshes itself
 
 
-def _form_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 def _alert_row(alert: CrisisAlert, now, language: str) -> dict:
     response = alert.response
     instrument = selectors.instrument_for(response.instrument, response.version)
@@ -162,7 +157,7 @@ def duty_district(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext("The shift is on the roster."))
             return redirect("screening:duty-district", pk=district.pk)

@@ -52,11 +52,6 @@ def _language() -> str:
     return (get_language() or "ru")[:2]
 
 
-def _form_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 def _instrument(code: str, version: str | None = None) -> Instrument | None:
     try:
         return instrument_get(code, version)
@@ -111,7 +106,7 @@ def campaign_create(request):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext(
                 "The campaign is planned as a draft. Open it when the schools are ready: "
@@ -137,7 +132,7 @@ def campaign_edit(request, pk: int):
         except (NotFound, Forbidden):
             raise
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, gettext("The campaign's plan is saved."))
             return redirect("screening:campaign-detail", pk=campaign.pk)

@@ -131,8 +131,7 @@ def message_convert(request, pk: int):
             except (NotFound, Forbidden):
                 raise
             except DomainError as error:
-                field = error.field if error.field in form.fields else None
-                form.add_error(field, error.message)
+                error.add_to(form)
             else:
                 messages.success(request, gettext(
                     "The concern is recorded and linked to this message (concern %(number)s). "

@@ -160,8 +160,7 @@ def _send(request, language: str):
                     contact_details=data["contact_details"])
             except DomainError as error:
                 cache.delete(_nonce_key(data["nonce"]))
-                field = error.field if error.field in form.fields else None
-                form.add_error(field, error.message)
+                error.add_to(form)
             else:
                 _bump(_address_key(request, "send"), SEND_WINDOW)
                 return _render(request, "trustbox/sent.html", {
