@@ -76,10 +76,41 @@ def audit_record(
     if not connection.in_atomic_block:
         with transaction.atomic():
             return audit_record(actor=actor, action=action, target=target, data=data)
+    event = _event(actor=actor, action=action, target=target, data=data, prev_hash=_last_hash())
+    event.save(force_insert=True)
+    return event
+
+
+def audit_record_many(*, actor: Any, action: str, events: list[tuple[Any, dict[str, Any]]]
+                      ) -> list[AuditEvent]:
+    """``audit_record`` of one action for many targets ((target, data) pairs), chained in that
+    order and written in one insert (a bulk import's alerts)."""
+    if not events:
+        return []
+    if not connection.in_atomic_block:
+        with transaction.atomic():
+            return audit_record_many(actor=actor, action=action, events=events)
+    prev_hash = _last_hash()
+    written = []
+    for target, data in events:
+        event = _event(actor=actor, action=action, target=target, data=data,
+                       prev_hash=prev_hash)
+        prev_hash = event.hash
+        written.append(event)
+    AuditEvent.objects.bulk_create(written)
+    return written
+
+
+def _last_hash() -> str:
+    """The chain's last hash, holding the append lock (PostgreSQL) until the transaction ends."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+
+
+def _event(*, actor: Any, action: str, target: Any, data: dict[str, Any] | None,
+           prev_hash: str) -> AuditEvent:
     region_id, district_id, school_id = _locate(target) if target is not None else (None,) * 3
     user = getattr(actor, "user", None)
     membership = getattr(actor, "membership", None)
@@ -101,10 +132,9 @@ def audit_record(
         district_id=district_id,
         school_id=school_id,
         data=data or {},
-        prev_hash=last or GENESIS,
+        prev_hash=prev_hash,
     )
     event.hash = event_hash(event)
-    event.save(force_insert=True)
     return event
 
 

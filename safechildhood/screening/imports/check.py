@@ -1,6 +1,7 @@
 """Checking rows against the campaign, a batch at a time: who each row is, that the pupil is
 in this campaign at this school, that the questionnaire is assigned and not yet submitted, no
-row twice, every answer code. The apply runs the same check again as it writes."""
+row twice, every answer code. Rows that fit are handed on (to be scored and kept for the
+apply), once; the apply checks only what may have changed since (``apply``)."""
 
 from __future__ import annotations
 
@@ -21,13 +22,21 @@ from safechildhood.screening.services.codes import code_hash, code_looks_valid
 from safechildhood.screening.services.instruments import instrument_get
 
 MAX_ROWS = 120_000  # a school's questionnaires for one campaign: a few thousand
-BATCH_SIZE = 500  # rows per look-up and per bulk write
-PROGRESS_EVERY = 500  # rows between stored progress updates
+BATCH_SIZE = 1000  # rows per look-up and per bulk write
+PROGRESS_EVERY = 2000  # rows between stored progress updates
 MAX_ERRORS = 500  # problems listed before the check stops
 
 
 class ChangedMeanwhile(Exception):
     """Rows that passed the check no longer fit when they are applied."""
+
+
+def _answer_lookups(instrument: Instrument) -> dict[str, dict[str, str]]:
+    """For each choice item, the cells that are a valid answer as they stand, mapped to the
+    code ``clean_answers`` keeps: the codes themselves. Anything else (other case, numbers,
+    mistakes) goes the long way, through ``clean_answers`` and its messages."""
+    return {item.id: {o.code: o.code for o in item.option_set.options}
+            for item in instrument.items if item.option_set is not None}
 
 
 @dataclass
@@ -40,6 +49,7 @@ class Checked:
     instrument: Instrument
     answers: dict[str, str]
     draft_id: int | None
+    assigned: tuple[str, ...] = ()  # the assignment's questionnaires
 
 
 @dataclass
@@ -48,6 +58,9 @@ class _Target:
     pupil_id: int
     instruments: list[str]
     status: str
+
+
+_NONE: dict[str, str] = {}
 
 
 class _Checker:
@@ -59,6 +72,7 @@ class _Checker:
         self.school_id = school_id
         self.instruments = {i["code"]: instrument_get(i["code"], i["version"])
                             for i in campaign.instruments}
+        self._lookups = {code: _answer_lookups(i) for code, i in self.instruments.items()}
         self.errors: list[dict[str, Any]] = []
         self.rows = 0
         self._seen: dict[tuple[int, str], int] = {}
@@ -86,10 +100,22 @@ class _Checker:
                 checked.append(Checked(row.number, target.assignment_id, target.pupil_id,
                                        instrument, answers,
                                        drafts.get((target.assignment_id, instrument.code),
-                                                  (None, None))[0]))
+                                                  (None, None))[0],
+                                       tuple(target.instruments)))
         return checked
 
     def _answers(self, row: Row) -> tuple[Instrument | None, dict[str, str]]:
+        lookups = self._lookups.get(row.instrument)
+        if lookups is not None and row.answers:
+            # the common case: every cell is an answer code as written
+            cleaned = {}
+            for item_id, text in row.answers.items():
+                code = lookups.get(item_id, _NONE).get(text)
+                if code is None:
+                    break
+                cleaned[item_id] = code
+            else:
+                return self.instruments[row.instrument], cleaned
         before = len(self.errors)
         if not row.instrument:
             self.errors.append(problem(row.number, "instrument", "required"))
@@ -131,9 +157,12 @@ class _Checker:
         hashes = {r.number: code_hash(r.code) for r in rows
                   if r.code and code_looks_valid(r.code)}
         if hashes:
+            fields = ["code_hash", "pk", "campaign_id", "school_id", "pupil_id", "instruments",
+                      "status"]
+            if any(r.iin for r in rows if r.code):
+                fields.append("pupil__iin")  # to compare with the IIN written next to the code
             for found in (Assignment.objects.filter(code_hash__in=set(hashes.values()))
-                          .values("code_hash", "pk", "campaign_id", "school_id", "pupil_id",
-                                  "instruments", "status", "pupil__iin")):
+                          .values(*fields)):
                 by_code[found["code_hash"]] = found
         iins = {r.iin for r in rows if not r.code and len(r.iin) == 12 and r.iin.isdigit()}
         by_iin: dict[str, Any] = {}
@@ -210,8 +239,9 @@ class CheckResult:
 
 def results_check(content: bytes, file_name: str, *, campaign: Campaign, school_id: int,
                   on_progress: Callable[[int, int | None], None] | None = None,
-                  on_batch: Callable[[list[Checked]], None] | None = None) -> CheckResult:
-    """Check every row; with ``on_batch``, hand each batch of checked rows on (the apply)."""
+                  on_checked: Callable[[list[Checked]], None] | None = None) -> CheckResult:
+    """Check every row; ``on_checked`` receives each batch of rows that fit while no row has
+    had a problem (once one has, nothing will be applied)."""
     rows, estimate = read_table(content, file_name)
     checker = _Checker(campaign, school_id)
     layout, header_errors = find_layout(rows, checker.item_ids)
@@ -223,10 +253,8 @@ def results_check(content: bytes, file_name: str, *, campaign: Campaign, school_
         if checker.rows + len(batch) > MAX_ROWS:
             raise FileError("too_many_rows", max=MAX_ROWS)
         checked = checker.check(batch)
-        if on_batch is not None:
-            if checker.errors:
-                raise ChangedMeanwhile
-            on_batch(checked)
+        if on_checked is not None and not checker.errors:
+            on_checked(checked)
         if checker.full:
             break
         if on_progress is not None and checker.rows - reported >= PROGRESS_EVERY:

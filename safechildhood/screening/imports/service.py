@@ -22,9 +22,10 @@ from safechildhood.directory.models import School
 from safechildhood.errors import DomainError, NotFound
 from safechildhood.people.imports.problems import FileError, problem
 from safechildhood.people.imports.table import detect_format
-from safechildhood.screening.imports.apply import responses_bulk_submit
-from safechildhood.screening.imports.check import ChangedMeanwhile, Checked, results_check
+from safechildhood.screening.imports.apply import BulkWriter
+from safechildhood.screening.imports.check import ChangedMeanwhile, results_check
 from safechildhood.screening.imports.problems import MESSAGES, problem_message
+from safechildhood.screening.imports.stage import Spool, staged
 from safechildhood.screening.models import (
     Campaign,
     JobStatus,
@@ -84,29 +85,33 @@ def results_import_process(*, import_id: int) -> ResponseImport | None:
     if found.campaign.status != Campaign.Status.OPEN:
         return _reject(found, [problem(None, None, "campaign_closed")])
     content = ResponseImport.objects.values_list("content", flat=True).get(pk=import_id)
-    try:
-        checked = results_check(content, found.file_name, campaign=found.campaign,
-                                school_id=found.school_id,
-                                on_progress=partial(_store_progress, import_id))
-    except FileError as error:
-        return _reject(found, [error.as_dict()])
-    except Exception as exc:
-        _log_failure(import_id, "check", exc)
-        return _reject(found, [problem(None, None, "apply_failed", import_id=import_id)])
-    _set(import_id, processed_rows=checked.rows, total_rows=checked.rows)
-    if checked.errors:
-        return _reject(found, checked.errors, rows=checked.rows)
-    try:
-        return _apply(import_id, content)
-    except (ChangedMeanwhile, IntegrityError) as exc:
-        _log_failure(import_id, "apply", exc, expected=True)
-        return _reject(found, [problem(None, None, "changed_meanwhile")])
-    except Exception as exc:
-        _log_failure(import_id, "apply", exc)
-        return _reject(found, [problem(None, None, "apply_failed", import_id=import_id)])
+    with Spool() as spool:
+        try:
+            checked = results_check(content, found.file_name, campaign=found.campaign,
+                                    school_id=found.school_id,
+                                    on_progress=partial(_store_progress, import_id),
+                                    on_checked=lambda rows: spool.write(staged(rows)))
+        except FileError as error:
+            return _reject(found, [error.as_dict()])
+        except Exception as exc:
+            _log_failure(import_id, "check", exc)
+            return _reject(found, [problem(None, None, "apply_failed", import_id=import_id)])
+        del content
+        _set(import_id, processed_rows=checked.rows, total_rows=checked.rows)
+        if checked.errors:
+            return _reject(found, checked.errors, rows=checked.rows)
+        try:
+            return _apply(import_id, spool)
+        except (ChangedMeanwhile, IntegrityError) as exc:
+            _log_failure(import_id, "apply", exc, expected=True)
+            return _reject(found, [problem(None, None, "changed_meanwhile")])
+        except Exception as exc:
+            _log_failure(import_id, "apply", exc)
+            return _reject(found, [problem(None, None, "apply_failed", import_id=import_id)])
 
 
-def _apply(import_id: int, content: bytes) -> ResponseImport:
+def _apply(import_id: int, spool: Spool) -> ResponseImport:
+    """Write the staged rows in one transaction: all of them or, if anything fails, none."""
     with transaction.atomic():
         # One import at a time per school (the roster import takes the same lock); re-reading
         # the import under the lock makes a repeated run a no-op.
@@ -120,26 +125,21 @@ def _apply(import_id: int, content: bytes) -> ResponseImport:
                 "status", flat=True).first() != Campaign.Status.OPEN:
             raise ChangedMeanwhile
         actor = _uploader(locked)
-        created = 0
-
-        def write(checked: list[Checked]) -> None:
-            nonlocal created
-            created += responses_bulk_submit(checked, results_import=locked, school=school,
-                                             actor=actor)
-
-        result = results_check(content, locked.file_name, campaign=locked.campaign,
-                               school_id=locked.school_id, on_batch=write)
+        writer = BulkWriter(results_import=locked, school=school, actor=actor)
+        for batch in spool.batches():
+            writer.write(batch)
+        rows = locked.processed_rows
         locked.status = JobStatus.DONE
-        locked.total_rows = locked.processed_rows = result.rows
-        locked.created_count = created
+        locked.total_rows = rows
+        locked.created_count = writer.created
         locked.errors = []
         locked.finished_at = timezone.now()
         locked.save(update_fields=["status", "total_rows", "processed_rows", "created_count",
                                    "errors", "finished_at"])
         audit_record(actor=actor, action="screening.import.imported", target=locked,
                      data={"import_id": locked.pk, "campaign_id": locked.campaign_id,
-                           "rows": result.rows, "created": created,
-                           "updated": result.rows - created})
+                           "rows": rows, "created": writer.created,
+                           "updated": rows - writer.created})
     return locked
 
 

@@ -4,7 +4,6 @@ questionnaire, which questions) and the data rows, streamed."""
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -105,29 +104,40 @@ def pupil_code(text: str) -> str:
     return code_normalise(text.upper().translate(_LOOKALIKES))
 
 
-_PLAIN = re.compile(r"[!-~]*")  # printable ASCII without spaces: most answer codes
+def _cell(values: Sequence[Any], position: int) -> str:
+    if position >= len(values):
+        return ""
+    value = values[position]
+    if value.__class__ is str and value.isascii() and value.isalnum():
+        return value  # what cell_text would make of it, without its cost
+    return cell_text(value)
 
 
 def data_rows(rows: Iterator[tuple[int, Sequence[Any]]], layout: Layout) -> Iterator[Row]:
-    def cell(values: Sequence[Any], position: int) -> str:
-        if position >= len(values) or values[position] is None:
-            return ""
-        value = values[position]
-        if value.__class__ is str and _PLAIN.fullmatch(value):
-            return value  # what cell_text would make of it, without its cost
-        return cell_text(value)
-
+    code_at, iin_at = layout.ids.get("code"), layout.ids.get("iin")
+    instrument_at = layout.ids["instrument"]
+    items = list(layout.items.items())
     for number, values in rows:
+        size = len(values)
+        answers = {}
+        for item_id, position in items:
+            if position < size:
+                value = values[position]
+                # most cells: an answer code as typed (letters and digits), or empty
+                if value.__class__ is str:
+                    if not value:
+                        continue
+                    if not (value.isascii() and value.isalnum()):
+                        value = cell_text(value)
+                else:
+                    value = cell_text(value)
+                if value:
+                    answers[item_id] = value
         row = Row(number=number,
-                  code=pupil_code(cell(values, layout.ids["code"]))
-                  if "code" in layout.ids else "",
-                  iin=clean_iin(cell(values, layout.ids["iin"])) if "iin" in layout.ids else "",
-                  instrument=cell(values, layout.ids["instrument"]).casefold(),
-                  answers={})
-        for item_id, position in layout.items.items():
-            text = cell(values, position)
-            if text:
-                row.answers[item_id] = text
+                  code=pupil_code(_cell(values, code_at)) if code_at is not None else "",
+                  iin=clean_iin(_cell(values, iin_at)) if iin_at is not None else "",
+                  instrument=_cell(values, instrument_at).casefold(),
+                  answers=answers)
         if row.code or row.iin or row.instrument or row.answers:
             yield row
 

@@ -82,22 +82,44 @@ def _follow_up(response: Response, result: Result, pupil: Pupil, actor: Actor | 
     follow_up_many([(response, result, pupil.pk)], actor)
 
 
+def proposed_triage(result: Result) -> list[tuple[str, str]]:
+    """The (category, level) pairs of a result that become triage proposals."""
+    floor = LEVELS.index(settings.TRIAGE_MIN_LEVEL)
+    return [(t.category, t.level) for t in result.triage if LEVELS.index(t.level) >= floor]
+
+
+def proposal_evidence(instrument: str, version: str, total: int | None, band: str,
+                      result: Result) -> dict[str, Any]:
+    """What a screening proposal keeps of the response (codes only)."""
+    return {"instrument": instrument, "version": version, "total": total, "band": band,
+            "flags": result.raised_flags, "completeness": result.status}
+
+
+def alert_flags(result: Result) -> list[str]:
+    """The critical flags raised: what a crisis alert names."""
+    return [k for k, f in result.flags.items() if f.state is True and f.critical]
+
+
+def alert_audit_data(alert: CrisisAlert) -> dict[str, Any]:
+    return {"alert_id": alert.pk, "response_id": alert.response_id, "acute": alert.acute,
+            "flags": alert.flags, "on_duty": alert.on_duty_id,
+            "deadline": alert.deadline.isoformat()}
+
+
 def follow_up_many(scored: list[tuple[Response, Result, int]], actor: Actor | None) -> None:
     """``_follow_up`` for many stored responses at once ((response, result, pupil id), each
     response with its ``school`` set): the same proposals and alerts, written in one insert
     per kind, the person on duty looked up once per district."""
-    floor = LEVELS.index(settings.TRIAGE_MIN_LEVEL)
     proposals = []
     for response, result, pupil_id in scored:
-        evidence = {"instrument": response.instrument, "version": response.version,
-                    "total": response.total, "band": response.band,
-                    "flags": result.raised_flags, "completeness": result.status}
+        evidence = proposal_evidence(response.instrument, response.version, response.total,
+                                     response.band, result)
         proposals += [
             TriageProposal(pupil_id=pupil_id, school_id=response.school_id,
                            district_id=response.school.district_id, response=response,
-                           source=TriageProposal.Source.SCREENING, category=t.category,
-                           level=t.level, evidence=evidence)
-            for t in result.triage if LEVELS.index(t.level) >= floor
+                           source=TriageProposal.Source.SCREENING, category=category,
+                           level=level, evidence=evidence)
+            for category, level in proposed_triage(result)
         ]
     TriageProposal.objects.bulk_create(proposals)
     on_duty: dict[int, Any] = {}
@@ -110,15 +132,11 @@ def follow_up_many(scored: list[tuple[Response, Result, int]], actor: Actor | No
             on_duty[district_id] = on_duty_for(district_id, timezone.localdate(now))
         alert = CrisisAlert.objects.create(
             pupil_id=pupil_id, response=response, school_id=response.school_id,
-            district_id=district_id,
-            flags=[k for k, f in result.flags.items() if f.state is True and f.critical],
+            district_id=district_id, flags=alert_flags(result),
             acute=result.acute, raised_at=now, deadline=alert_deadline(now, result.acute),
             on_duty=on_duty[district_id])
         audit_record(actor=actor, action="screening.alert.raised", target=alert,
-                     data={"alert_id": alert.pk, "response_id": response.pk,
-                           "acute": alert.acute, "flags": alert.flags,
-                           "on_duty": alert.on_duty_id,
-                           "deadline": alert.deadline.isoformat()})
+                     data=alert_audit_data(alert))
 
 
 def response_finish(*, response: Response, instrument: Instrument, actor: Actor | None) -> Response:

@@ -23,7 +23,7 @@ from safechildhood.geography.tests.factories import (
 )
 from safechildhood.people.tests.factories import PupilFactory
 from safechildhood.screening import imports
-from safechildhood.screening.imports import check, service
+from safechildhood.screening.imports import apply, check, service
 from safechildhood.screening.models import (
     Assignment,
     Campaign,
@@ -434,20 +434,22 @@ def test_an_interrupted_import_runs_again_from_the_start(w):
 def test_a_failure_while_writing_rolls_everything_back(w, upload, monkeypatch):
     calls = []
 
-    def fail_second_batch(checked, **kwargs):
-        calls.append(len(checked))
+    def fail_second_batch(self, batch):
+        calls.append(len(batch))
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return original(checked, **kwargs)
+        return original(self, batch)
 
-    original = service.responses_bulk_submit
+    original = apply.BulkWriter.write
     monkeypatch.setattr(check, "BATCH_SIZE", 1)
-    monkeypatch.setattr(service, "responses_bulk_submit", fail_second_batch)
+    monkeypatch.setattr(apply.BulkWriter, "write", fail_second_batch)
     result = upload(csv_file([row(w["a_code"], **{**CALM_PHQ, "phq_a_9": "3"}),
                               row(w["b_code"], **CALM_PHQ)]))
     assert result.status == JobStatus.FAILED
     assert [e["code"] for e in result.errors] == ["apply_failed"]
     assert not Response.objects.exists() and not CrisisAlert.objects.exists()
+    assert not TriageProposal.objects.exists()
+    assert not AuditEvent.objects.filter(action="screening.alert.raised").exists()
 
 
 def test_progress_is_stored_while_the_rows_are_checked(w, upload, monkeypatch):
