@@ -8,6 +8,7 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: what a child could misread on a printed sheet.
 ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
@@ -30,6 +31,12 @@ def code_display(code: str) -> str:
 def code_hash(code: str) -> str:
     key = hashlib.sha256(("assignment-code:" + settings.SECRET_KEY).encode()).digest()
     return hmac.new(key, code_normalise(code).encode(), hashlib.sha256).hexdigest()
+
+
+def code_tag(hashed: str) -> str:
+    """A short keyed tag of an assignment's code hash, carried in the pupil's ticket cookie so
+    that issuing a new code voids the tickets of the old one (the hash itself stays inside)."""
+    return salted_hmac("assignment-code-tag", hashed).hexdigest()[:16]
 
 
 def code_looks_valid(code: str) -> bool:
