@@ -17,7 +17,8 @@ bands, a critical item, skip logic, triage rules) written to a temporary SC_INST
 (a) Bulk import: ``--import-rows`` (100,000) pupils of one school, each with a one-time code; a
     CSV of one 30-item questionnaire per pupil (about 2 % blanks, about 3 % critical answers)
     goes through ``results_import_start`` and the task (run at once: HUEY_IMMEDIATE): the check
-    pass, then the apply pass in one transaction (scoring, triage proposals, crisis alerts,
+    pass (each row read, checked and scored once, kept in a temporary file), then the apply pass
+    in one transaction (COPY / executemany of the kept rows, triage proposals, crisis alerts,
     assignments completed). Printed next to it, in the same run: the database's ceiling for the
     same rows, i.e. the stored response rows inserted again into a copy of the table without its
     indexes (executemany on SQLite, COPY on PostgreSQL). Then the same import of
@@ -25,22 +26,29 @@ bands, a critical item, skip logic, triage rules) written to a temporary SC_INST
     memory (timed separately: tracing slows Python down).
 (b) Export: the campaign is filled up to ``--export-rows`` (270,000) submitted responses across
     ten districts, then the centre head's pseudonymised export is written as CSV and as XLSX
-    (time, file size; the CSV again under tracemalloc for the peak Python memory).
-(c) Answering over HTTP: gunicorn with 2 sync workers on a free loopback port serves the bench
-    database; a separate process (this script with ``--http-client``) runs ``--http-users`` (8)
-    pupils at once for ``--http-seconds`` (30): each enters a fresh one-time code at /q/ and
-    answers PHQ-A and ASQ page by page. Printed: answer pages posted per second with the 50th and
-    99th percentile latency, and questionnaires finished per second.
+    (time, file size; each again under tracemalloc for the peak Python memory).
+(c) Answering over HTTP: gunicorn with ``--http-workers`` (2) workers of ``--http-threads`` (4;
+    1 gives sync workers) threads, as the README recommends, on a free loopback port serves the
+    bench database; ``--http-clients`` (2) separate processes (this script with
+    ``--http-client``) run ``--http-users`` (8) pupils between them for ``--http-seconds`` (30),
+    after a warm-up of 40 questionnaires: each pupil enters a fresh one-time code at /q/ and
+    answers PHQ-A and ASQ page by page (real form posts, keeping the connection open when the
+    server does). Printed: answer pages posted per second with the 50th and 99th percentile
+    latency, questionnaires finished per second, and the CPU time each answer page costs the web
+    workers, the database server and the load client (from /proc), with the rate two free
+    cores would carry: the client shares the machine's cores with the server.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
 import json
 import os
 import random
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -50,6 +58,7 @@ import threading
 import time
 import tracemalloc
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,19 +73,17 @@ _NUMBER = re.compile(r'type="number"[^>]*?name="(q_[a-z0-9_]+)"|name="(q_[a-z0-9
 
 
 class Pupil:
-    """One pupil's browser: cookies, and one connection per request (gunicorn's sync workers
-    close the connection after each response)."""
+    """One pupil's browser: cookies, and one connection kept open between requests when the
+    server allows it (gthread workers keep it alive; sync workers close it after each
+    response, and then each request opens a new one)."""
 
     def __init__(self, port: int, rng: random.Random):
         self.port = port
         self.rng = rng
         self.cookies: dict[str, str] = {}
+        self.connection = None
 
     def request(self, method: str, path: str, form: dict | None = None):
-        import http.client
-        from urllib.parse import urlencode
-
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
                    "Host": "127.0.0.1", "Accept-Language": "ru"}
         body = None
@@ -84,15 +91,31 @@ class Pupil:
             body = urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        text = response.read().decode("utf-8", "replace")
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                break
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # a kept-alive connection the server closed meanwhile: open a new one once
+                self.close()
+                if attempt == 2:
+                    raise
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name.strip()] = rest.split(";", 1)[0]
-        connection.close()
+        if response.will_close:
+            self.close()
         return response.status, response.getheader("Location") or "", text
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
     @staticmethod
     def hidden(text: str) -> dict[str, str]:
@@ -159,7 +182,9 @@ def http_client(options: dict) -> None:
                     return
                 code = codes.pop()
             times: list[float] = []
-            ok = Pupil(options["port"], pupil_rng).questionnaire(code, times)
+            pupil = Pupil(options["port"], pupil_rng)
+            ok = pupil.questionnaire(code, times)
+            pupil.close()
             with lock:
                 post_times.extend(times)
                 finished += ok
@@ -172,12 +197,10 @@ def http_client(options: dict) -> None:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    post_times.sort()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({
         "seconds": elapsed, "posts": len(post_times), "finished": finished, "failed": failed,
-        "p50": statistics.median(post_times) if post_times else None,
-        "p99": post_times[min(len(post_times) - 1, int(len(post_times) * 0.99))]
-        if post_times else None,
+        "times": post_times, "cpu": usage.ru_utime + usage.ru_stime,
     }))
 
 
@@ -505,9 +528,58 @@ def database_url() -> str:
     return f"sqlite:///{db['NAME']}"
 
 
-def run_http(world: dict, users: int, seconds: float, rng: random.Random) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc; 0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(p) for p in found]
+
+
+def database_backends() -> list[int]:
+    """The PostgreSQL server processes serving the bench's database (the web workers'
+    connections), other than this process's own."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def load_clients(port: int, users: int, processes: int, seconds: float,
+                 shares: list[list[str]]) -> list[dict]:
+    """``processes`` load generators (this script with ``--http-client``) sharing ``users``
+    pupils; each answers with its own share of the codes. Their JSON summaries."""
+    clients = [subprocess.Popen(  # noqa: S603
+        [sys.executable, str(Path(__file__).resolve()), "--http-client"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        for _k in range(processes)]
+    for k, client in enumerate(clients):
+        client.stdin.write(json.dumps({
+            "port": port, "seconds": seconds, "codes": shares[k],
+            "users": users // processes + (k < users % processes)}))
+        client.stdin.close()
+    results = [json.loads(c.stdout.read().strip().splitlines()[-1]) for c in clients]
+    for client in clients:
+        if client.wait() != 0:
+            raise SystemExit("a load client failed")
+    return results
+
+
+def run_http(world: dict, options: argparse.Namespace, rng: random.Random) -> dict:
     campaign = world["campaign"]
-    codes = add_pupils(campaign, world["schools"][1], max(200, int(seconds * 40)), rng,
+    seconds = options.http_seconds
+    codes = add_pupils(campaign, world["schools"][1], max(200, int(seconds * 100)), rng,
                        ["phq-a", "asq"], sealed=False)
     analyze()
     port = free_port()
@@ -516,7 +588,8 @@ def run_http(world: dict, users: int, seconds: float, rng: random.Random) -> dic
     env.pop("SC_TEST_SQLITE_NAME", None)
     log = Path(_tmp.name) / "gunicorn.log"
     server = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--workers", "2",
+        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application",
+         "--workers", str(options.http_workers), "--threads", str(options.http_threads),
          "--bind", f"127.0.0.1:{port}", "--error-logfile", str(log)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -528,15 +601,34 @@ def run_http(world: dict, users: int, seconds: float, rng: random.Random) -> dic
                 time.sleep(0.2)
         else:
             raise SystemExit(f"gunicorn did not start: {log.read_text()[-2000:]}")
-        client = subprocess.run(  # noqa: S603
-            [sys.executable, str(Path(__file__).resolve()), "--http-client"],
-            input=json.dumps({"port": port, "users": users, "seconds": seconds,
-                              "codes": [c for _a, c in codes]}),
-            capture_output=True, text=True, check=True, cwd=ROOT)
-        return json.loads(client.stdout.strip().splitlines()[-1])
+        # warm up first: each worker imports the URLs (the whole project), compiles templates
+        # and loads the instruments on its first requests (seconds of CPU); 40 questionnaires
+        # from 8 pupils reach both workers, then the clock starts
+        load_clients(port, 8, 1, 600, [[c for _a, c in codes[:40]]])
+        web = [server.pid, *children(server.pid)]
+        web_before = sum(cpu_seconds(p) for p in web)
+        backends = database_backends()
+        database_before = sum(cpu_seconds(p) for p in backends)
+        n = max(1, options.http_clients)
+        results = load_clients(port, options.http_users, n, seconds,
+                               [[c for _a, c in codes[40 + k::n]] for k in range(n)])
+        web_cpu = sum(cpu_seconds(p) for p in web) - web_before
+        backends_after = database_backends()
+        database_cpu = (sum(cpu_seconds(p) for p in backends_after) - database_before
+                        + sum(cpu_seconds(p) for p in backends if p not in backends_after))
     finally:
         server.terminate()
         server.wait(timeout=30)
+    times = sorted(t for r in results for t in r["times"])
+    return {
+        "seconds": max(r["seconds"] for r in results), "posts": len(times),
+        "finished": sum(r["finished"] for r in results),
+        "failed": sum(r["failed"] for r in results),
+        "p50": statistics.median(times) if times else None,
+        "p99": times[min(len(times) - 1, int(len(times) * 0.99))] if times else None,
+        "client_cpu": sum(r["cpu"] for r in results), "web_cpu": web_cpu,
+        "database_cpu": database_cpu,
+    }
 
 
 # --- main -----------------------------------------------------------------------------------------
@@ -549,6 +641,11 @@ def main() -> None:
     parser.add_argument("--export-rows", type=int, default=270_000)
     parser.add_argument("--http-users", type=int, default=8)
     parser.add_argument("--http-seconds", type=float, default=30)
+    parser.add_argument("--http-workers", type=int, default=2)
+    parser.add_argument("--http-threads", type=int, default=4,
+                        help="gunicorn threads per worker (1: sync workers)")
+    parser.add_argument("--http-clients", type=int, default=2,
+                        help="load generator processes sharing --http-users")
     parser.add_argument("--seed", type=int, default=2026)
     args, _unknown = parser.parse_known_args()  # bench/run passes its extra args to every script
 
@@ -591,13 +688,14 @@ def main() -> None:
             export, seconds = run_export(world["head"], campaign, file_format)
             size = (Path(settings.EXPORT_DIR) / export.file_path).stat().st_size
             out[file_format] = (seconds, size, export.total_rows)
-        tracemalloc.start()
-        _export, out["export_traced_seconds"] = run_export(world["head"], campaign, "csv")
-        out["export_peak"] = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        for file_format in ("csv", "xlsx"):
+            tracemalloc.start()
+            _export, seconds = run_export(world["head"], campaign, file_format)
+            out[f"{file_format}_traced"] = (seconds, tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
 
         if args.http_seconds > 0:
-            out["http"] = run_http(world, args.http_users, args.http_seconds, rng)
+            out["http"] = run_http(world, args, rng)
         db = database()
     finally:
         connection.creation.destroy_test_db(configured, verbosity=0)
@@ -620,15 +718,30 @@ def main() -> None:
         seconds, size, total = out[file_format]
         print(f"      {file_format.upper():4} {seconds:6.1f} s, {total / seconds:8,.0f} rows/s, "
               f"{size / 1024 / 1024:,.0f} MiB")
-    print(f"      CSV under tracemalloc: {out['export_traced_seconds']:.1f} s, peak Python memory "
-          f"{out['export_peak'] / 1024 / 1024:,.1f} MiB")
+    for file_format in ("csv", "xlsx"):
+        seconds, peak = out[f"{file_format}_traced"]
+        print(f"      {file_format.upper()} under tracemalloc: {seconds:.1f} s, peak Python memory "
+              f"{peak / 1024 / 1024:,.1f} MiB")
     if "http" in out:
         h = out["http"]
-        print(f"  (c) answering over HTTP, gunicorn 2 sync workers, {args.http_users} pupils at "
-              f"once for {h['seconds']:.0f} s: {h['posts'] / h['seconds']:,.1f} answer pages/s "
+        pages = max(h["posts"], 1)
+        model = (f"{args.http_workers} sync workers" if args.http_threads <= 1 else
+                 f"{args.http_workers} workers x {args.http_threads} threads (gthread)")
+        print(f"  (c) answering over HTTP, gunicorn {model}, {args.http_users} pupils at once "
+              f"from {args.http_clients} client processes for {h['seconds']:.0f} s: "
+              f"{h['posts'] / h['seconds']:,.1f} answer pages/s "
               f"(p50 {h['p50'] * 1000:,.0f} ms, p99 {h['p99'] * 1000:,.0f} ms), "
               f"{h['finished'] / h['seconds']:,.2f} questionnaires finished/s "
               f"({h['finished']} finished, {h['failed']} failed)")
+        web, db, client = (h[k] * 1000 / pages for k in ("web_cpu", "database_cpu",
+                                                          "client_cpu"))
+        cores = os.cpu_count() or 1
+        print(f"      CPU per answer page (its GET and POST, code entry shared out): web "
+              f"{web:.1f} ms, database server {db:.1f} ms, load client {client:.1f} ms "
+              f"({100 * client / max(web + db + client, 1e-9):.0f} % of the three); "
+              f"{cores} free cores would carry {cores * 1000 / max(web + db + client, 1e-9):,.0f}"
+              f" pages/s with the client here, {cores * 1000 / max(web + db, 1e-9):,.0f} with "
+              f"it elsewhere")
     print(f"  process peak memory {rss_mib():,.0f} MiB (ru_maxrss)")
     print(f"machine: {machine()}")
 

@@ -206,6 +206,26 @@ def test_no_cell_starts_with_a_formula_character(w):
         assert named[1] == "'=HYPERLINK(\"http://x\") @me Серікұлы"
 
 
+def test_the_xlsx_opens_with_its_codebook_sheet_and_holds_no_formula(w):
+    TriageProposal.objects.create(
+        pupil=w["formula"].pupil, school=w["school"], district=w["home"],
+        source="concern", category="behaviour", level="medium")
+    export = run(w["head"], w["campaign"], variant="identified")
+    path = exports.response_export_file(actor=w["head"], export=export)
+    book = openpyxl.load_workbook(path)  # the full reader: cell types and formats
+    assert book.sheetnames == ["responses", "codebook"]
+    sheet = book["responses"]
+    header = [c.value for c in sheet[1]]
+    cells = [c for row in sheet.iter_rows() for c in row] + \
+        [c for row in book["codebook"].iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert not [c.value for c in cells if isinstance(c.value, str) and c.value.startswith(FORMULA)]
+    when = sheet.cell(row=2, column=header.index("submitted_at") + 1)
+    assert when.is_date and when.value.year >= 2025
+    assert sheet.max_row == 1 + 3  # the header, the alerted child's two and the named one
+    assert book["codebook"]["A1"].value == "variable"
+
+
 def test_rows_are_read_in_batches_and_progress_is_stored(w, monkeypatch):
     monkeypatch.setattr(exports, "BATCH_SIZE", 3)
     seen = []
