@@ -212,7 +212,8 @@ def add_cases(world: dict, count: int, rng: random.Random) -> dict:
             first = min(now, opened + dt.timedelta(hours=rng.expovariate(1 / 40)))
             last = max(first, _ago(now, rng, 0, 70))
         cases.append(RiskCase(
-            pupil_id=p, categories=rng.sample(CATEGORIES, 1 + (rng.random() < 0.4)),
+            pupil_id=p, school_id=s, district_id=district_of[s],
+            categories=rng.sample(CATEGORIES, 1 + (rng.random() < 0.4)),
             level=rng.choice(LEVELS), status=status,
             owner=rng.choice(world["specialists"][district_of[s]]) if worked else None,
             reason=NOTE, alert=alert, opened_at=opened, opened_by=head,

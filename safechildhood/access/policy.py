@@ -121,6 +121,7 @@ class Action(enum.StrEnum):
     STATISTICS_VIEW = "statistics.view"
     CRIME_FIGURES_IMPORT = "crime_figures.import"
     REPORT_GENERATE = "official_report.generate"
+    DASHBOARD_VIEW = "statistics.dashboard_view"  # the drill-down dashboard (aggregates)
 
 
 # Roles whose members see identified children and so must log in with a second factor.

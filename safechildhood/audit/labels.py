@@ -165,6 +165,11 @@ ACTION_LABELS: dict[str, str] = {
     "statistics.figures.checked": _("Uploaded official figures for checking"),
     "statistics.figures.imported": _("Imported official figures"),
     "statistics.figures.discarded": _("Discarded an upload of official figures"),
+    "statistics.report.requested": _("Asked for an official report"),
+    "statistics.report.generated": _("An official report was prepared"),
+    "statistics.report.failed": _("An official report could not be prepared"),
+    "statistics.report.retried": _("Asked again for an official report"),
+    "statistics.report.downloaded": _("Downloaded an official report"),
     # system
     "demo.loaded": _("Demo data loaded"),
     "demo.tokens.issued": _("Demo API tokens issued"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from safechildhood.accounts.models import User
+from safechildhood.cases import counting
 from safechildhood.cases import selectors_triage as triage
 from safechildhood.cases.models import Category, Level, RiskCase
 from safechildhood.cases.services.lifecycle import (
@@ -16,7 +17,9 @@ from safechildhood.cases.services.lifecycle import (
     REVIEW_DAYS_MAX,
     REVIEW_DAYS_MIN,
 )
+from safechildhood.directory.models import School
 from safechildhood.geography.models import District
+from safechildhood.periods import ReportPeriod
 from safechildhood.screening.forms import DateInput
 from safechildhood.screening.models import TriageProposal
 
@@ -99,33 +102,98 @@ class DeclineForm(forms.Form):
 # --- the case list -----------------------------------------------------------------------------
 
 
+class SchoolChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: School) -> str:
+        return f"{obj.name} ({obj.district.name})"
+
+
 class CaseFilterForm(forms.Form):
+    """The case list's filter. A value that does not parse is left out (and said so), never an
+    error page. ``period`` (``2025``, ``2025-q1``, ``2025-03``) with ``counted`` shows the cases a
+    period counts (cases/counting.py), as the statistics' figures link to them."""
+
     status = forms.ChoiceField(label=_("Status"), required=False, choices=_with_blank(
         RiskCase.Status.choices, _("open cases")))
     district = DistrictChoice(label=_("District"), required=False, queryset=District.objects.none(),
                               empty_label=_("all districts"))
+    school = SchoolChoice(label=_("School"), required=False, queryset=School.objects.none(),
+                          empty_label=_("all schools"))
     category = forms.ChoiceField(label=_("Category"), required=False,
                                  choices=_with_blank(Category.choices, _("all categories")))
     owner = forms.ChoiceField(label=_("Specialist"), required=False)
+    period = forms.CharField(label=_("Period"), required=False, max_length=7,
+                             help_text=_("A year (2025), a quarter (2025-q1) or a month "
+                                         "(2025-03)."),
+                             widget=forms.TextInput(attrs={"placeholder": "2025-q1", "size": 8}))
+    counted = forms.ChoiceField(label=_("Cases of the period"), required=False,
+                                choices=counting.CASE_COUNTED)
 
     def __init__(self, *args, districts: QuerySet[District], owners: QuerySet[User],
-                 default_mine: bool, **kwargs):
+                 default_mine: bool, schools: QuerySet[School] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.default_mine = default_mine
         self.owners = {str(u.pk): u for u in owners}
         self.fields["district"].queryset = districts
+        self.fields["school"].queryset = schools if schools is not None else School.objects.none()
         choices = [(MINE, _("my cases")), (ANYONE, _("everyone's"))] if default_mine else [
             (ANYONE, _("everyone's"))]
         self.fields["owner"].choices = choices + [(pk, str(u)) for pk, u in self.owners.items()]
         self.fields["owner"].initial = MINE if default_mine else ANYONE
+        if ReportPeriod.parse(self.data.get("period")) is not None:
+            # a period's cases are of any status now (a case that left is closed)
+            self.fields["status"].choices = _with_blank(RiskCase.Status.choices,
+                                                        _("any status"))
+
+    def clean_period(self) -> ReportPeriod | None:
+        code = self.cleaned_data.get("period") or ""
+        if not code.strip():
+            return None
+        period = ReportPeriod.parse(code)
+        if period is None:
+            raise forms.ValidationError(
+                _("Write the period as a year (2025), a quarter (2025-q1) or a month (2025-03)."),
+                code="bad_period")
+        return period
+
+    def _data(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()  # the fields that parse are kept, the others left out
+        return self.cleaned_data
 
     def filters(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = self._data()
         owner = data.get("owner") or (MINE if self.default_mine else ANYONE)
         return {"status": data.get("status") or "", "district": data.get("district"),
-                "category": data.get("category") or "",
+                "school": data.get("school"), "category": data.get("category") or "",
+                "period": data.get("period"),
+                "counted": data.get("counted") or counting.IN_GROUP,
                 "mine": owner == MINE,
                 "owner": self.owners.get(owner)}
+
+    def active(self) -> list[str]:
+        """What the list shows, in words: one phrase per filter in force."""
+        f = self.filters()
+        phrases = []
+        if f["period"] is not None:
+            phrases.append(_("%(which)s: %(period)s") % {
+                "which": dict(counting.CASE_COUNTED)[f["counted"]], "period": f["period"].label})
+        if f["status"]:
+            phrases.append(_("status: %(status)s") % {
+                "status": RiskCase.Status(f["status"]).label})
+        elif f["period"] is None:
+            phrases.append(str(_("open cases")))
+        if f["school"] is not None:
+            phrases.append(_("school: %(name)s") % {"name": f["school"].name})
+        if f["district"] is not None:
+            phrases.append(_("district: %(name)s") % {"name": f["district"].name})
+        if f["category"]:
+            phrases.append(_("category: %(name)s") % {"name": Category(f["category"]).label})
+        if f["mine"]:
+            phrases.append(str(_("my cases")))
+        elif f["owner"] is not None:
+            phrases.append(_("specialist: %(name)s") % {"name": f["owner"]})
+        return [str(p) for p in phrases]
 
 
 # --- the case's life ---------------------------------------------------------------------------

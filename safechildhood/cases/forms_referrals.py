@@ -9,13 +9,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safechildhood.cases import counting
 from safechildhood.cases.models import Referral
 from safechildhood.cases.services.referrals import NOTE_MAX, next_statuses
-from safechildhood.directory.models import ServiceProvider
+from safechildhood.directory.models import School, ServiceProvider
 from safechildhood.geography.models import District
+from safechildhood.periods import ReportPeriod
 from safechildhood.screening.forms import DateInput
 from safechildhood.screening.scoring import Instrument
-from safechildhood.screening.selectors_results import instrument_name
+from safechildhood.screening.selectors_answers import instrument_name
 
 
 class ProviderChoice(forms.ModelChoiceField):
@@ -46,6 +48,52 @@ class ProviderFilterForm(forms.Form):
             return {"kind": None, "district": None}
         return {"kind": self.cleaned_data["kind"] or None,
                 "district": self.cleaned_data["district"]}
+
+
+class ReferralFilterForm(forms.Form):
+    """The referral list's filter, from a statistics figure's link: the period the referrals
+    were sent in (``2025``, ``2025-q1``, ``2025-03``), the district or school, and which of them
+    (completed or overdue). Without any, the list shows the referrals waiting for a next step.
+    A value that does not parse is left out."""
+
+    district = forms.ModelChoiceField(queryset=District.objects.all(), required=False,
+                                      widget=forms.HiddenInput)
+    school = forms.ModelChoiceField(queryset=School.objects.all(), required=False,
+                                    widget=forms.HiddenInput)
+    period = forms.CharField(required=False, max_length=7, widget=forms.HiddenInput)
+    show = forms.ChoiceField(required=False, choices=counting.REFERRAL_SHOWN,
+                             widget=forms.HiddenInput)
+
+    def _data(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+    def filters(self) -> dict | None:
+        """The filter of ``referrals_counted``; None when nothing is asked for."""
+        data = self._data()
+        period = ReportPeriod.parse(data.get("period"))
+        if period is None and not any(data.get(k) for k in ("district", "school", "show")):
+            return None
+        return {"period": period,
+                "district_id": data["district"].pk if data.get("district") else None,
+                "school_id": data["school"].pk if data.get("school") else None,
+                "show": data.get("show") or ""}
+
+    def active(self) -> list[str]:
+        data = self._data()
+        phrases = []
+        period = ReportPeriod.parse(data.get("period"))
+        if period is not None:
+            phrases.append(_("sent in %(period)s") % {"period": period.label})
+        if data.get("show"):
+            phrases.append(dict(counting.REFERRAL_SHOWN)[data["show"]])
+        if data.get("school"):
+            phrases.append(_("school: %(name)s") % {"name": data["school"].name})
+        if data.get("district"):
+            phrases.append(_("district: %(name)s") % {"name": data["district"].name})
+        return [str(p) for p in phrases]
 
 
 class ReferralForm(forms.Form):

@@ -1,9 +1,12 @@
 """The risk group: children the psychological support centre works with, and that work.
 
-A ``RiskCase`` is one child's time in the risk group. Its district is always the district of the
-pupil's current school (never stored), so that when a pupil moves, access follows at once. Every
-change of a case is a ``CaseEvent`` (the history and the owner's "what changed" list); narrative
-fields are encrypted at rest.
+A ``RiskCase`` is one child's time in the risk group. Its place is always the pupil's current
+school and that school's district: stored on the case (``school``, ``district``) so that a
+region's or a district's cases are counted without reading its pupils, and kept equal to the
+pupil's by the services that open a case and by the pupil's transfer (``cases_follow_pupil``).
+Access still reads the pupil's current school (rules_cases.py), so when a pupil moves, access
+follows at once. Every change of a case is a ``CaseEvent`` (the history and the owner's "what
+changed" list); narrative fields are encrypted at rest.
 """
 
 from __future__ import annotations
@@ -45,6 +48,14 @@ class RiskCase(models.Model):
 
     pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="risk_cases",
                               verbose_name=_("pupil"))
+    # Where the child studies now (never where they were when accepted): a copy of the pupil's
+    # school and its district, set when the case is opened (cases/services/triage.py) and
+    # moved with the pupil (cases/services/place.py, called by people's transfer). The
+    # statistics and the case lists count and filter by these; indexed below with the dates.
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+",
+                               editable=False, db_index=False, verbose_name=_("school"))
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+",
+                                 editable=False, db_index=False, verbose_name=_("district"))
     categories = models.JSONField(_("risk categories"), default=list)  # Category codes
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
@@ -88,6 +99,11 @@ class RiskCase(models.Model):
             models.Index(Coalesce("last_contact_at", "opened_at"), F("id"),
                          condition=Q(status__in=["active", "monitoring"]),
                          name="case_worked_last_seen"),
+            # a district's or a school's cases of a period (statistics/indicators_cases.py,
+            # cases/counting.py): also the foreign keys' indexes
+            models.Index(fields=["district", "opened_at", "closed_at"],
+                         name="case_district_opened"),
+            models.Index(fields=["school", "opened_at", "closed_at"], name="case_school_opened"),
         ]
 
     def __str__(self) -> str:
@@ -96,16 +112,6 @@ class RiskCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
-
-    # The case's place is the pupil's current school (read, never stored): the audit log files
-    # the case's events under it, so the region's and district's trails show them.
-    @property
-    def school(self) -> School:
-        return self.pupil.school
-
-    @property
-    def district(self) -> District:
-        return self.pupil.school.district
 
 
 class CaseEvent(models.Model):
@@ -383,7 +389,9 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-sent_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_step_due"])]
+        indexes = [models.Index(fields=["status", "next_step_due"]),
+                   # the referrals sent in a period (statistics/indicators_cases.py)
+                   models.Index(fields=["sent_at"], name="referral_sent_at")]
 
 
     def __str__(self) -> str:

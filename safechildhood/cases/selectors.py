@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from safechildhood.access.policy import Action, Actor, can, require, scope
 from safechildhood.accounts.models import User
 from safechildhood.audit.services import audit_record
+from safechildhood.cases import counting
 from safechildhood.cases.models import (
     CaseClosure,
     CaseEvent,
@@ -46,7 +47,7 @@ from safechildhood.cases.models import (
     RiskCase,
 )
 from safechildhood.cases.services.lifecycle import specialists_for
-from safechildhood.directory.models import ServiceProvider
+from safechildhood.directory.models import School, ServiceProvider
 from safechildhood.errors import NotFound
 from safechildhood.geography.models import District
 from safechildhood.people.models import Pupil
@@ -94,19 +95,27 @@ def _changed_since_owner_looked() -> tuple[Coalesce, Q]:
 
 def case_list(*, actor: Actor, status: str = "", district: District | None = None,
               category: str = "", owner: User | None = None, mine: bool = False,
-              open_only: bool = True) -> QuerySet[RiskCase]:
+              open_only: bool = True, school: School | None = None,
+              period: counting.Period | None = None, counted: str = counting.IN_GROUP
+              ) -> QuerySet[RiskCase]:
     """The cases the actor works with, each annotated with ``changed`` (news since its owner's
-    last look) and ``review_overdue``; one query per page."""
+    last look) and ``review_overdue``; one query per page. With a ``period``: the cases it
+    counts as ``counted`` (cases/counting.py: in the group at its end, entered, left), whatever
+    their status now unless ``status`` is given."""
     require(actor, Action.CASE_LIST)
     qs = scope(actor, RiskCase.objects.all())
+    if period is not None:
+        qs = qs.filter(counting.case_counted(counted, period))
     if status:
         qs = qs.filter(status=status)
-    elif open_only:
+    elif open_only and period is None:
         qs = qs.exclude(status=RiskCase.Status.CLOSED)
     if district is not None:
-        qs = qs.filter(pupil__school__district=district)
+        qs = qs.filter(district=district)  # the pupil's current one, kept on the case
+    if school is not None:
+        qs = qs.filter(school=school)
     if category:
-        qs = qs.filter(categories__icontains=f'"{category}"')
+        qs = qs.filter(counting.with_category(category))
     if mine:
         qs = qs.filter(owner_id=actor.user.pk)
     elif owner is not None:
@@ -125,8 +134,14 @@ def case_list(*, actor: Actor, status: str = "", district: District | None = Non
 
 def case_list_districts(*, actor: Actor) -> QuerySet[District]:
     require(actor, Action.CASE_LIST)
-    ids = scope(actor, RiskCase.objects.all()).values("pupil__school__district_id")
+    ids = scope(actor, RiskCase.objects.all()).values("district_id")
     return District.objects.filter(pk__in=ids).order_by("name_ru", "id")
+
+
+def case_list_schools(*, actor: Actor) -> QuerySet[School]:
+    require(actor, Action.CASE_LIST)
+    ids = scope(actor, RiskCase.objects.all()).values("school_id")
+    return School.objects.filter(pk__in=ids).select_related("district").order_by("name_ru", "id")
 
 
 def case_list_owners(*, actor: Actor) -> QuerySet[User]:

@@ -147,7 +147,7 @@ def overview_districts(*, actor: Actor) -> list[District]:
 def _area_cases(actor: Actor, district: District | None) -> QuerySet[RiskCase]:
     qs = scope(actor, RiskCase.objects.all())
     if district is not None:
-        qs = qs.filter(pupil__school__district_id=district.pk)
+        qs = qs.filter(district_id=district.pk)  # the pupil's current one, kept on the case
     return qs
 
 
@@ -291,7 +291,7 @@ def overview_timings(actor: Actor, period: Period, district: District | None,
 def _category_counts(qs: QuerySet[RiskCase]) -> list[tuple[int, str, int]]:
     """[(district id, category code or "", cases)] for the cases of ``qs``: per category, and
     ("") the distinct cases, in one query. The categories are unnested by the database."""
-    inner = (qs.annotate(c_district=F("pupil__school__district"))
+    inner = (qs.annotate(c_district=F("district"))
              .values("c_district", "categories").order_by())
     sql, params = inner.query.sql_with_params()
     if connection.vendor == "postgresql":
@@ -351,8 +351,8 @@ def overview_approvals(actor: Actor, district: District | None) -> tuple[Block, 
     plans = scope(actor, CasePlan.objects.filter(status=Decision.SUBMITTED))
     closures = scope(actor, CaseClosure.objects.filter(status=Decision.SUBMITTED))
     if district is not None:
-        plans = plans.filter(case__pupil__school__district_id=district.pk)
-        closures = closures.filter(case__pupil__school__district_id=district.pk)
+        plans = plans.filter(case__district_id=district.pk)
+        closures = closures.filter(case__district_id=district.pk)
     plans = (plans.select_related("case__pupil", "created_by")
              .defer("goals", "decision_comment", "case__reason").order_by("submitted_at", "id"))
     closures = (closures.select_related("case__pupil", "requested_by")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from safechildhood.access.policy import Action, Actor, can, require, scope
 from safechildhood.accounts.models import Role
 from safechildhood.audit.services import audit_record
+from safechildhood.cases import counting
 from safechildhood.cases.chart import Point, trajectory_svg, zones_from_bands
 from safechildhood.cases.models import FollowUpScreening, Referral, RiskCase
 from safechildhood.cases.services.referrals import OPEN_STATUSES, is_overdue
@@ -29,7 +30,7 @@ from safechildhood.directory.models import ServiceProvider
 from safechildhood.errors import NotFound
 from safechildhood.geography.models import District
 from safechildhood.screening.models import Response
-from safechildhood.screening.selectors_results import instrument_for, instrument_name, language
+from safechildhood.screening.selectors_answers import instrument_for, instrument_name, language
 
 
 def _not_found() -> NotFound:
@@ -118,6 +119,29 @@ def referrals_waiting(*, actor: Actor, today: dt.date | None = None) -> QuerySet
             .annotate(overdue=Case(When(next_step_due__lt=today, then=Value(1)),
                                    default=Value(0), output_field=IntegerField()))
             .order_by("-overdue", "next_step_due", "sent_at", "pk"))
+
+
+def referrals_counted(*, actor: Actor, period: counting.Period | None = None,
+                      district_id: int | None = None, school_id: int | None = None,
+                      show: str = "", today: dt.date | None = None) -> QuerySet[Referral]:
+    """The referrals a statistics figure counts (cases/counting.py): sent in the period, at the
+    pupil's current district or school, all of them or only the ``completed`` or ``overdue``
+    ones; of every case in the actor's scope, latest first."""
+    require(actor, Action.CASE_LIST)
+    today = today or timezone.localdate()
+    qs = scope(actor, Referral.objects.all())
+    if period is not None:
+        qs = qs.filter(counting.sent_in(period))
+    if district_id is not None:
+        qs = qs.filter(case__district_id=district_id)  # the pupil's current one, on the case
+    if school_id is not None:
+        qs = qs.filter(case__school_id=school_id)
+    if show == counting.COMPLETED:
+        qs = qs.filter(counting.completed())
+    elif show == counting.OVERDUE:
+        qs = qs.filter(counting.overdue(today))
+    return (qs.select_related("case__pupil__school__district", "provider", "case__owner")
+            .order_by("-sent_at", "-pk"))
 
 
 def referral_row(referral: Referral, today: dt.date) -> dict[str, Any]:

@@ -161,7 +161,7 @@ def trip_get(*, actor: Actor, pk: int) -> FieldTrip:
 def workable_open_cases(*, actor: Actor, district: District) -> QuerySet[RiskCase]:
     """Open cases of the district the actor works: a specialist's own; every open case of the
     district for the centre head."""
-    qs = scope(actor, RiskCase.objects.filter(pupil__school__district=district)).exclude(
+    qs = scope(actor, RiskCase.objects.filter(district=district)).exclude(
         status=RiskCase.Status.CLOSED)
     if not actor.has_role(Role.CENTRE_HEAD):
         qs = qs.filter(owner_id=actor.user.pk)

@@ -35,6 +35,7 @@ from safechildhood.demo.disclosures import demo_disclosures
 from safechildhood.demo.generator import DemoPlan, PupilRow, current_school_year
 from safechildhood.demo.prevention import demo_prevention
 from safechildhood.demo.screening import demo_screening
+from safechildhood.demo.statistics import demo_statistics
 from safechildhood.demo.trustbox import demo_trustbox
 from safechildhood.directory.models import (
     PoliceUnit,
@@ -126,6 +127,7 @@ def demo_load(
                       districts=districts, schools=demo_schools)
         demo_prevention(seed=seed, region=region, head=staff["head"], districts=districts,
                         schools=demo_schools)
+        demo_statistics(seed=seed, analyst=staff["analyst"])
         summary = DemoSummary(
             region=region.pk, districts=len(districts), settlements=len(settlements),
             schools=len(schools), staff=len(staff), duplicate_pairs=plan.duplicate_pairs,

@@ -8,8 +8,16 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from safechildhood.directory.models import School
 from safechildhood.disclosures import workflow
+from safechildhood.disclosures.filters import (
+    CONCERN_REPORT_STATES,
+    REPORT_STAGES,
+    ConcernFilters,
+    ReportFilters,
+)
 from safechildhood.disclosures.models import Concern, OversightNote, PoliceReport
 from safechildhood.disclosures.selectors import (
     SHOW_ALL,
@@ -18,8 +26,10 @@ from safechildhood.disclosures.selectors import (
     SHOW_OPEN,
     SHOW_PENDING,
 )
+from safechildhood.geography.models import District
 from safechildhood.screening.forms import DateInput
 from safechildhood.screening.models import TriageProposal
+from safechildhood.ui.filters import ActiveFilters
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -79,7 +89,60 @@ class ConcernForm(forms.Form):
         return data
 
 
-class ReportFilterForm(forms.Form):
+class Named(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class AreaFilterMixin(ActiveFilters):
+    """District and school filters (the statistics pages link to a list filtered to an area
+    and a period). The district is chosen from the region's; the school travels in the address
+    only. A school or district the viewer may not see just leaves the list empty: the list
+    applies the viewer's scope."""
+
+    def limit_districts(self, region_id: int | None) -> None:
+        self.fields["district"].queryset = District.objects.filter(
+            region_id=region_id).order_by("kind", "name_ru")
+
+
+def _district_field():
+    return Named(label=_("District"), queryset=District.objects.none(), required=False,
+                 empty_label=_("all districts"))
+
+
+def _school_field():
+    return Named(label=_("School"), queryset=School.objects.all(), required=False,
+                 widget=forms.HiddenInput)
+
+
+class ConcernFilterForm(AreaFilterMixin, forms.Form):
+    district = _district_field()
+    school = _school_field()
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 choices=[("", _("all categories")),
+                                          *Concern.Category.choices])
+    channel = forms.ChoiceField(label=_("How"), required=False,
+                                choices=[("", _("any way")), *Concern.Channel.choices])
+    report = forms.ChoiceField(label=pgettext_lazy("police", "Police report"), required=False,
+                               choices=[("", _("with or without")),
+                                        *CONCERN_REPORT_STATES.items()])
+    date_from = forms.DateField(label=_("Recorded from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Recorded to"), required=False, widget=DateInput())
+
+    def __init__(self, *args, region_id: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_districts(region_id)
+
+    def filters(self) -> ConcernFilters:
+        d = self.valid()
+        return ConcernFilters(district=d.get("district"), school=d.get("school"),
+                              category=d.get("category", ""), channel=d.get("channel", ""),
+                              report=d.get("report", ""), date_from=d.get("date_from"),
+                              date_to=d.get("date_to"))
+
+
+class ReportFilterForm(AreaFilterMixin, forms.Form):
+    not_shown = frozenset({"show"})
     show = forms.ChoiceField(label=_("Show"), required=False, choices=[
         (SHOW_ALL, _("all reports")),
         (SHOW_ATTENTION, _("waiting for me")),
@@ -87,11 +150,29 @@ class ReportFilterForm(forms.Form):
         (SHOW_OPEN, _("with the police")),
         (SHOW_FINAL, _("verdict or refusal")),
     ])
+    district = _district_field()
+    school = _school_field()
+    stage = forms.ChoiceField(label=_("Status"), required=False,
+                              choices=[("", _("any status")), *REPORT_STAGES.items()])
+    sent_from = forms.DateField(label=_("Sent from"), required=False, widget=DateInput())
+    sent_to = forms.DateField(label=_("Sent to"), required=False, widget=DateInput())
+    # the send-by deadline: from the statistics pages' "not sent in time" only
+    due_from = forms.DateField(label=_("Due from"), required=False, widget=forms.HiddenInput)
+    due_to = forms.DateField(label=_("Due to"), required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, region_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_districts(region_id)
 
     def show_value(self) -> str:
-        if self.is_valid() and self.cleaned_data["show"]:
-            return self.cleaned_data["show"]
-        return SHOW_ALL
+        return self.valid().get("show") or SHOW_ALL
+
+    def filters(self) -> ReportFilters:
+        d = self.valid()
+        return ReportFilters(district=d.get("district"), school=d.get("school"),
+                             stage=d.get("stage", ""), sent_from=d.get("sent_from"),
+                             sent_to=d.get("sent_to"), due_from=d.get("due_from"),
+                             due_to=d.get("due_to"))
 
 
 class ConfirmForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from safechildhood.access.policy import Action, Actor, can, require, scope
 from safechildhood.audit.services import audit_record
 from safechildhood.disclosures import workflow
+from safechildhood.disclosures.filters import NO_FILTERS, ConcernFilters, ReportFilters
 from safechildhood.disclosures.models import (
     Concern,
     OversightNote,
@@ -70,10 +71,11 @@ def concern_pupil(*, actor: Actor, pk: int) -> Pupil:
     return pupil
 
 
-def concern_list(*, actor: Actor) -> QuerySet[Concern]:
-    """Concerns in the actor's scope, newest first, with their report."""
+def concern_list(*, actor: Actor, filters: ConcernFilters | None = None) -> QuerySet[Concern]:
+    """Concerns in the actor's scope (narrowed by ``filters``), newest first, with their
+    report."""
     require(actor, Action.CONCERN_VIEW)
-    return (scope(actor, Concern.objects.all())
+    return ((filters or ConcernFilters()).apply(scope(actor, Concern.objects.all()))
             .select_related("pupil", "school", "reported_by", "report")
             .order_by("-created_at", "-id"))
 
@@ -112,13 +114,13 @@ def concern_report(concern: Concern) -> PoliceReport | None:
 # --- police reports ----------------------------------------------------------------------------
 
 
-def report_list(*, actor: Actor, show: str = SHOW_ALL,
+def report_list(*, actor: Actor, show: str = SHOW_ALL, filters: ReportFilters = NO_FILTERS,
                 now: dt.datetime | None = None) -> QuerySet[PoliceReport]:
-    """Reports in the actor's scope: those still to be sent first by deadline, then those
-    awaiting acknowledgement, then the rest by their latest change."""
+    """Reports in the actor's scope (narrowed by ``filters``): those still to be sent first by
+    deadline, then those awaiting acknowledgement, then the rest by their latest change."""
     require(actor, Action.REPORT_LIST)
     now = now or timezone.now()
-    qs = scope(actor, PoliceReport.objects.all())
+    qs = filters.apply(scope(actor, PoliceReport.objects.all()), now)
     if show == SHOW_PENDING:
         qs = qs.filter(status=Status.PENDING)
     elif show == SHOW_OPEN:
@@ -193,12 +195,12 @@ def note_find(*, actor: Actor, pk: int) -> OversightNote:
     return note
 
 
-def report_export(*, actor: Actor, show: str = SHOW_ALL):
+def report_export(*, actor: Actor, show: str = SHOW_ALL, filters: ReportFilters = NO_FILTERS):
     """The rows of the actor's report list for a CSV file (header first), streamed. The export
     is audited when asked for, before the first row is written."""
     require(actor, Action.REPORT_LIST)
     names = sees_names(actor)
-    qs = report_list(actor=actor, show=show)
+    qs = report_list(actor=actor, show=show, filters=filters)
     audit_record(actor=actor, action="disclosures.report.exported", target=None,
                  data={"show": show, "rows": qs.count(), "names": names})
     return _export_rows(qs, names, export_header(names))

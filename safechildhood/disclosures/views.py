@@ -32,6 +32,7 @@ from safechildhood.access.policy import Action, can, require
 from safechildhood.disclosures import selectors, services
 from safechildhood.disclosures.forms import (
     AcknowledgeForm,
+    ConcernFilterForm,
     ConcernForm,
     ConfirmForm,
     OversightNoteForm,
@@ -85,9 +86,15 @@ def concern_create(request, pk: int):
 @require_GET
 def concern_list(request):
     actor = request.actor
-    page = Paginator(selectors.concern_list(actor=actor),
+    search = ConcernFilterForm(request.GET or None, region_id=_region_id(actor))
+    page = Paginator(selectors.concern_list(actor=actor, filters=search.filters()),
                      PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "disclosures/concern_list.html", {"page": page})
+    return render(request, "disclosures/concern_list.html", {
+        "search": search, "page": page, "active": search.active()})
+
+
+def _region_id(actor) -> int | None:
+    return actor.membership.region_id if actor.membership is not None else None
 
 
 @never_cache
@@ -134,12 +141,14 @@ def concern_report_create(request, pk: int):
 @require_GET
 def report_list(request):
     actor = request.actor
-    search = ReportFilterForm(request.GET or None)
-    page = Paginator(selectors.report_list(actor=actor, show=search.show_value()),
+    search = ReportFilterForm(request.GET or None, region_id=_region_id(actor))
+    page = Paginator(selectors.report_list(actor=actor, show=search.show_value(),
+                                           filters=search.filters()),
                      PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "disclosures/report_list.html", {
         "search": search,
         "page": page,
+        "active": search.active(),
         "now": timezone.now(),
         "names": selectors.sees_names(actor),
         "is_inspector": can(actor, Action.REPORT_ACKNOWLEDGE),
@@ -153,14 +162,15 @@ def report_list(request):
 def report_export(request):
     """The actor's report list as CSV, within their scope (the export is audited)."""
     actor = request.actor
-    search = ReportFilterForm(request.GET or None)
+    search = ReportFilterForm(request.GET or None, region_id=_region_id(actor))
 
     class _Line:
         def write(self, text: str) -> str:
             return text
 
     writer = csv.writer(_Line())
-    rows = selectors.report_export(actor=actor, show=search.show_value())
+    rows = selectors.report_export(actor=actor, show=search.show_value(),
+                                   filters=search.filters())
     lines = ("\ufeff" + writer.writerow(row) if i == 0 else writer.writerow(row)
              for i, row in enumerate(rows))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")

@@ -31,6 +31,7 @@ from safechildhood.people.models import (
     Pupil,
     Sex,
 )
+from safechildhood.people.moves import pupil_moved
 from safechildhood.people.names import (
     clean_name,
     match_key,
@@ -134,7 +135,8 @@ def pupil_transfer(
 ) -> Pupil:
     """Move a pupil to another school of the region. The current enrolment ends on ``on_date``
     and one at the new school starts that day; access moves with the pupil at once: the old
-    school no longer sees the record, the new school does."""
+    school no longer sees the record, the new school does. Records of other apps that keep the
+    pupil's current school (a risk case's place) follow in the same transaction (moves.py)."""
     require(actor, Action.PUPIL_TRANSFER, pupil)
     grade, class_letter = _clean_class(grade, class_letter)
     if not scope(actor, School.objects.filter(pk=to_school.pk, is_active=True)).exists():
@@ -164,6 +166,7 @@ def pupil_transfer(
         pupil.grade = grade
         pupil.class_letter = class_letter
         pupil.save(update_fields=["school", "grade", "class_letter", "updated_at"])
+        pupil_moved(pupil)  # records of other apps that keep the current school follow
         audit_record(actor=actor, action="people.pupil.transferred", target=pupil,
                      data={"pupil_id": pupil.pk, "from_school_id": from_school_id,
                            "to_school_id": to_school.pk, "on_date": on_date.isoformat()})

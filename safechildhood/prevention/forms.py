@@ -25,6 +25,7 @@ from safechildhood.prevention.services import (
     MeetingInput,
     TrainingInput,
 )
+from safechildhood.ui.filters import ActiveFilters
 
 WHOLE = {"invalid": _("Enter a whole number.")}
 DAY = {"required": _("Enter the date."), "invalid": _("Enter a valid date.")}
@@ -100,9 +101,27 @@ class TrainingForm(Tokened):
                              hours=d["hours"], trainer=d["trainer"], place=d["place"])
 
 
-class TrainingFilterForm(forms.Form):
+class ListFilter(ActiveFilters, forms.Form):
+    """A list's filters. The statistics pages link to a list filtered to an area and a period:
+    the school travels in the address only (hidden); a filter that does not parse is left out
+    (and shown as an error) while the others apply."""
+
+    school = Named(label=_("School"), queryset=School.objects.all(), required=False,
+                   widget=forms.HiddenInput)
+
+    def __init__(self, *args, districts: QuerySet[District] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "district" in self.fields and districts is not None:
+            self.fields["district"].queryset = districts
+
+
+class TrainingFilterForm(ListFilter):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    district = Named(label=_("Participants from"), queryset=District.objects.none(),
+                     required=False, empty_label=_("all districts"))
+    date_from = forms.DateField(label=_("Ended from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Ended to"), required=False, widget=DateInput())
 
 
 class ParticipantDistrictForm(forms.Form):
@@ -196,7 +215,7 @@ class EventForm(PlaceMixin, Tokened):
                           description=d["description"])
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(ListFilter):
     kind = forms.ChoiceField(label=_("Type"), required=False,
                              choices=[("", _("all types")), *Event.Kind.choices])
     district = Named(label=_("District"), queryset=District.objects.none(), required=False,
@@ -204,10 +223,6 @@ class EventFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-
-    def __init__(self, *args, districts: QuerySet[District], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = districts
 
 
 class MaterialForm(forms.Form):
@@ -262,12 +277,8 @@ class ConsultationForm(Tokened):
         return ConsultationInput(held_on=d["held_on"], guardian=d["guardian"], topic=d["topic"])
 
 
-class OutreachFilterForm(forms.Form):
+class OutreachFilterForm(ListFilter):
     district = Named(label=_("District"), queryset=District.objects.none(), required=False,
                      empty_label=_("all districts"))
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-
-    def __init__(self, *args, districts: QuerySet[District], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = districts

@@ -70,12 +70,30 @@ class Period:
 # --- lists and single records ------------------------------------------------------------------
 
 
-def training_list(*, actor: Actor, q: str = "", year: int | None = None) -> QuerySet:
+def training_list(*, actor: Actor, q: str = "", year: int | None = None,
+                  district: District | None = None, school: Any = None,
+                  date_from: dt.date | None = None, date_to: dt.date | None = None
+                  ) -> QuerySet:
+    """Trainings in the actor's scope. ``date_from``/``date_to``: the last day of the training
+    in those days; ``district``/``school``: trainings a psychologist of that district or
+    school attended (as "psychologists trained" counts them)."""
     trainings = scope(actor, Training.objects.all())
     if q:
         trainings = trainings.filter(Q(topic__icontains=q) | Q(trainer__icontains=q))
     if year:
         trainings = trainings.filter(starts_on__year=year)
+    if date_from:
+        trainings = trainings.filter(ends_on__gte=date_from)
+    if date_to:
+        trainings = trainings.filter(ends_on__lte=date_to)
+    if district is not None or school is not None:
+        attended = TrainingParticipant.objects.filter(
+            attendance=TrainingParticipant.Attendance.ATTENDED)
+        if district is not None:
+            attended = attended.filter(district_id=getattr(district, "pk", district))
+        if school is not None:
+            attended = attended.filter(school_id=getattr(school, "pk", school))
+        trainings = trainings.filter(pk__in=attended.values("training_id"))
     return trainings.annotate(
         registered=Count("participants", distinct=True),
         attended=Count("participants", distinct=True, filter=Q(
@@ -130,13 +148,15 @@ def psychologist_choices(*, actor: Actor, training: Training,
 
 def event_list(*, actor: Actor, kind: str = "", district: District | None = None,
                date_from: dt.date | None = None, date_to: dt.date | None = None,
-               q: str = "") -> QuerySet:
+               q: str = "", school: Any = None) -> QuerySet:
     events = scope(actor, Event.objects.all()).select_related("district", "school",
                                                              "settlement")
     if kind:
         events = events.filter(kind=kind)
     if district is not None:
         events = events.filter(district=district)
+    if school is not None:
+        events = events.filter(school=school)
     if date_from:
         events = events.filter(held_on__gte=date_from)
     if date_to:
@@ -165,10 +185,13 @@ def material_get(*, actor: Actor, pk: int) -> EventMaterial:
 
 
 def meeting_list(*, actor: Actor, district: District | None = None,
-                 date_from: dt.date | None = None, date_to: dt.date | None = None) -> QuerySet:
+                 date_from: dt.date | None = None, date_to: dt.date | None = None,
+                 school: Any = None) -> QuerySet:
     meetings = scope(actor, ParentMeeting.objects.all()).select_related("district", "school")
     if district is not None:
         meetings = meetings.filter(district=district)
+    if school is not None:
+        meetings = meetings.filter(school=school)
     if date_from:
         meetings = meetings.filter(held_on__gte=date_from)
     if date_to:
@@ -185,9 +208,14 @@ def meeting_get(*, actor: Actor, pk: int) -> ParentMeeting:
 
 
 def consultation_list(*, actor: Actor, date_from: dt.date | None = None,
-                      date_to: dt.date | None = None) -> QuerySet:
+                      date_to: dt.date | None = None, district: District | None = None,
+                      school: Any = None) -> QuerySet:
     consultations = scope(actor, ParentConsultation.objects.all()).select_related(
         "guardian__pupil", "school", "district")
+    if district is not None:
+        consultations = consultations.filter(district=district)
+    if school is not None:
+        consultations = consultations.filter(school=school)
     if date_from:
         consultations = consultations.filter(held_on__gte=date_from)
     if date_to:
@@ -233,6 +261,18 @@ def _where(actor: Actor, district: District | int | None, school: Any) -> dict[s
     return where
 
 
+def _trained(period: Period, where: dict[str, Any]) -> QuerySet[TrainingParticipant]:
+    """Rows of psychologists who attended a training that ended in the period."""
+    return TrainingParticipant.objects.filter(
+        **where, attendance=TrainingParticipant.Attendance.ATTENDED,
+        training__ends_on__range=(period.start, period.end))
+
+
+def _held(model: type, period: Period, where: dict[str, Any]) -> QuerySet:
+    """Events, group meetings or consultations held in the period."""
+    return model.objects.filter(**where, held_on__range=(period.start, period.end))
+
+
 def psychologists_trained(*, actor: Actor, period: Period, district: District | None = None,
                           school: Any = None) -> int:
     """School psychologists who attended at least one training that ended in the period, each
@@ -240,10 +280,7 @@ def psychologists_trained(*, actor: Actor, period: Period, district: District | 
     where = _where(actor, district, school)
     if where is None:
         return 0
-    return (TrainingParticipant.objects
-            .filter(**where, attendance=TrainingParticipant.Attendance.ATTENDED,
-                    training__ends_on__range=(period.start, period.end))
-            .values("user_id").distinct().count())
+    return _trained(period, where).values("user_id").distinct().count()
 
 
 def events_held(*, actor: Actor, period: Period, district: District | None = None,
@@ -252,7 +289,7 @@ def events_held(*, actor: Actor, period: Period, district: District | None = Non
     where = _where(actor, district, school)
     if where is None:
         return 0
-    events = Event.objects.filter(**where, held_on__range=(period.start, period.end))
+    events = _held(Event, period, where)
     if kind:
         events = events.filter(kind=kind)
     return events.count()
@@ -288,3 +325,74 @@ def parents_reached(*, actor: Actor, period: Period, district: District | None =
                      in_groups=Coalesce(Subquery(in_groups, output_field=IntegerField()), zero))
            .values_list("identified", "in_groups").first())
     return ParentsReached(*row) if row else ParentsReached(0, 0)
+
+
+# --- the same counts by area (the statistics tables) --------------------------------------------
+# The counts above for one area and one actor, here for every district of a region or every
+# school of a district in one grouped query per record kind, for whoever the statistics pages
+# show them to (they suppress small counts themselves). The definitions are the same: the
+# querysets ``_trained`` and ``_held`` are shared.
+
+AREA_COLUMNS = {"district": "district_id", "school": "school_id"}
+
+
+@dataclass(frozen=True)
+class AreaCounts:
+    """Counts of prevention work per area (``by_area[area id][measure]``) and for all the areas
+    together (``total``), where people are counted once however many areas they appear in.
+
+    Measures: ``trained`` (distinct psychologists), ``events`` and ``events_<kind>``,
+    ``parents_identified`` (distinct guardians consulted), ``parents_in_groups`` (head counts),
+    ``parents`` (the two together)."""
+
+    by_area: dict[int, dict[str, int]]
+    total: dict[str, int]
+
+
+def prevention_counts(*, region_id: int, period: Period, by: str,
+                      district_id: int | None = None, school_id: int | None = None
+                      ) -> AreaCounts:
+    """The region's prevention counts by district (``by="district"``) or by school of one
+    district (``by="school"``, with ``district_id``; ``school_id`` narrows to one school).
+    Records without a school (district-wide events and meetings) count in their district and in
+    the total of its schools, not in any school. Six queries."""
+    column = AREA_COLUMNS[by]
+    where: dict[str, Any] = {"region_id": region_id}
+    if district_id is not None:
+        where["district_id"] = district_id
+    if school_id is not None:
+        where["school_id"] = school_id
+    by_area: dict[int, dict[str, int]] = {}
+    total: dict[str, int] = {}
+
+    def add(area_id: int | None, code: str, n: int) -> None:
+        if area_id is not None:
+            row = by_area.setdefault(area_id, {})
+            row[code] = row.get(code, 0) + n
+
+    trained = _trained(period, where)
+    for row in trained.values(column).annotate(n=Count("user_id", distinct=True)).order_by():
+        add(row[column], "trained", row["n"])
+    total["trained"] = trained.values("user_id").distinct().count()
+    events_total = 0
+    for row in (_held(Event, period, where).values(column, "kind").annotate(n=Count("pk"))
+                .order_by()):
+        add(row[column], "events", row["n"])
+        add(row[column], f"events_{row['kind']}", row["n"])
+        total[f"events_{row['kind']}"] = total.get(f"events_{row['kind']}", 0) + row["n"]
+        events_total += row["n"]
+    total["events"] = events_total
+    groups_total = 0
+    for row in (_held(ParentMeeting, period, where).values(column)
+                .annotate(n=Sum("parents_count")).order_by()):
+        add(row[column], "parents_in_groups", row["n"] or 0)
+        groups_total += row["n"] or 0
+    total["parents_in_groups"] = groups_total
+    consulted = _held(ParentConsultation, period, where)
+    for row in consulted.values(column).annotate(n=Count("guardian_id", distinct=True)).order_by():
+        add(row[column], "parents_identified", row["n"])
+    total["parents_identified"] = consulted.values("guardian_id").distinct().count()
+    for row in by_area.values():
+        row["parents"] = row.get("parents_identified", 0) + row.get("parents_in_groups", 0)
+    total["parents"] = total["parents_identified"] + total["parents_in_groups"]
+    return AreaCounts(by_area=by_area, total=total)

@@ -8,22 +8,60 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from safechildhood.accounts.models import User
+from safechildhood.directory.models import School
 from safechildhood.geography.models import District
+from safechildhood.periods import ReportPeriod
 from safechildhood.screening.forms import DateInput
 from safechildhood.screening.models import DutyShift
-from safechildhood.screening.selectors_results import LIST_ALL, LIST_OPEN
+from safechildhood.screening.selectors_alerts import LIST_ACKNOWLEDGED, LIST_ALL, LIST_OPEN
 
 
 class AlertFilterForm(forms.Form):
+    """The list's filter: open or all alerts; and, from a statistics figure's link, the district
+    or school and the period (``2025``, ``2025-q1``, ``2025-03``) the alerts were raised in. A
+    value that does not parse is left out."""
+
     status = forms.ChoiceField(label=_("Show"), required=False, choices=[
         (LIST_ALL, _("all alerts, open ones first")),
         (LIST_OPEN, _("open alerts only")),
+        (LIST_ACKNOWLEDGED, _("acknowledged alerts")),
     ])
+    district = forms.ModelChoiceField(queryset=District.objects.all(), required=False,
+                                      widget=forms.HiddenInput)
+    school = forms.ModelChoiceField(queryset=School.objects.all(), required=False,
+                                    widget=forms.HiddenInput)
+    period = forms.CharField(required=False, max_length=7, widget=forms.HiddenInput)
+
+    def _data(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
 
     def status_value(self) -> str:
-        if self.is_valid() and self.cleaned_data["status"]:
-            return self.cleaned_data["status"]
-        return LIST_ALL
+        return self._data().get("status") or LIST_ALL
+
+    def filters(self) -> dict:
+        data = self._data()
+        period = ReportPeriod.parse(data.get("period"))
+        return {"status": self.status_value(),
+                "district_id": data["district"].pk if data.get("district") else None,
+                "school_id": data["school"].pk if data.get("school") else None,
+                "raised_from": period.starts_at if period else None,
+                "raised_before": period.ends_at if period else None}
+
+    def active(self) -> list[str]:
+        """The area and period shown, in words (the status is on the form itself)."""
+        data = self._data()
+        phrases = []
+        period = ReportPeriod.parse(data.get("period"))
+        if period is not None:
+            phrases.append(_("raised in %(period)s") % {"period": period.label})
+        if data.get("school"):
+            phrases.append(_("school: %(name)s") % {"name": data["school"].name})
+        if data.get("district"):
+            phrases.append(_("district: %(name)s") % {"name": data["district"].name})
+        return [str(p) for p in phrases]
 
 
 class AcknowledgeForm(forms.Form):

@@ -10,7 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safechildhood.geography.models import District
-from safechildhood.statistics.models import Indicator, PeriodKind
+from safechildhood.periods import PeriodKind
+from safechildhood.statistics.models import Indicator
 
 ACCEPT = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REGION = "region"  # the district filter's value for the region's own figures

@@ -23,7 +23,8 @@ from safechildhood.geography.models import District, Region
 from safechildhood.people.imports.cells import cell_text
 from safechildhood.people.imports.problems import FileError, problem
 from safechildhood.people.imports.table import _csv_rows, _xlsx_rows, detect_format
-from safechildhood.statistics.models import Indicator, PeriodKind
+from safechildhood.periods import PeriodKind
+from safechildhood.statistics.models import Indicator
 
 MAX_ROWS = 5000
 MAX_ERRORS = 200

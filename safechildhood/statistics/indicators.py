@@ -28,8 +28,9 @@ from safechildhood.access.policy import Actor
 from safechildhood.access.rules_statistics import figures_entitled, records_entitled
 from safechildhood.directory.models import School
 from safechildhood.geography.models import District
+from safechildhood.periods import PeriodKind
 from safechildhood.screening.models import Assignment, Campaign, CrisisAlert
-from safechildhood.statistics.models import CrimeFigure, Indicator, PeriodKind
+from safechildhood.statistics.models import CrimeFigure, Indicator
 
 SMALL_COUNT = 5  # counts below this (and above 0) are suppressed; ui/home.py uses the same
 

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from safechildhood.geography.models import District, Region
+from safechildhood.periods import PeriodKind, ReportPeriod
 
 
 class Indicator(models.TextChoices):
@@ -23,12 +23,6 @@ class Indicator(models.TextChoices):
     CRIMES_AGAINST_MINORS = "crimes_against_minors", _("crimes against minors")
     SUICIDES = "suicides", _("suicides of minors")
     SUICIDE_ATTEMPTS = "suicide_attempts", _("suicide attempts of minors")
-
-
-class PeriodKind(models.TextChoices):
-    YEAR = "year", pgettext_lazy("period", "year")
-    QUARTER = "quarter", pgettext_lazy("period", "quarter")
-    MONTH = "month", pgettext_lazy("period", "month")
 
 
 class FigureImport(models.Model):
@@ -109,3 +103,94 @@ class CrimeFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year}/{self.period_kind}{self.period_number}: {self.value}"
+
+
+class Report(models.Model):
+    """An official report of a region for a month or a quarter (for the prosecutor's office and
+    the local government), in Kazakh or Russian, written in the background as XLSX, PDF or both.
+
+    The files are kept in the database (``xlsx_content``, ``pdf_content``): they are small (tens
+    of kilobytes: districts × tables), every web process and every task worker of a deployment
+    reads the same database whatever machine it runs on (no shared volume to set up for two
+    workers), the status and the file change in one transaction (never "done" without a file),
+    and backups hold them with the rest. Lists defer the two columns.
+
+    The content is the same whoever asks: a report leaves the system, so small counts are
+    always suppressed as on the public page (``statistics/reports/content.py``)."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "month", _("monthly")
+        QUARTERLY = "quarter", _("quarterly")
+
+    class Language(models.TextChoices):
+        KAZAKH = "kk", "Қазақша"
+        RUSSIAN = "ru", "Русский"
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        PDF = "pdf", "PDF"
+        BOTH = "both", _("XLSX and PDF")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("in progress")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    class Error(models.TextChoices):
+        """Why a report could not be written; shown translated, the report may be retried."""
+
+        NOT_ALLOWED = "not_allowed", _("The person who asked for the report may no longer "
+                                       "prepare reports of this region.")
+        FAILED = "failed", _("An error occurred while preparing the report.")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("region"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    period = models.CharField(_("period"), max_length=8,
+                              help_text=_("2025-03 for a month, 2025-q1 for a quarter."))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("requested by"))
+    # the role the report was asked under: checked again when the report is written
+    membership = models.ForeignKey("accounts.Membership", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", editable=False)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices,
+                              default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error_code = models.CharField(_("error"), max_length=16, choices=Error.choices, blank=True)
+    xlsx_content = models.BinaryField(null=True, blank=True, editable=False)
+    pdf_content = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("official report")
+        verbose_name_plural = _("official reports")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["region", "-requested_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.period} {self.language} {self.format}"
+
+    @property
+    def formats(self) -> list[str]:
+        """The files asked for: ["xlsx"], ["pdf"] or both."""
+        if self.format == self.Format.BOTH:
+            return [self.Format.XLSX.value, self.Format.PDF.value]
+        return [self.format]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def period_label(self) -> str:
+        """"Q1 2025", "March 2025" in the active language."""
+        period = ReportPeriod.parse(self.period)
+        return period.label if period is not None else self.period

@@ -25,7 +25,7 @@ from safechildhood.geography.models import District, Region, Settlement
 from safechildhood.people.imports import roster_import_list
 from safechildhood.people.models import Consent, DuplicateCandidate, Pupil
 from safechildhood.people.selectors import duplicate_list
-from safechildhood.screening.selectors_results import alert_open_counts
+from safechildhood.screening.selectors_alerts import alert_open_counts
 
 # Published and shared aggregates hide counts of 1 to 4 children, so that nobody in a small
 # village can be recognised from a table. Zero reveals no one and is shown as it is.

@@ -78,7 +78,8 @@ def _event(*, actor: Actor, case: RiskCase, kind: str, data: dict | None = None,
 
 def _lock(case: RiskCase) -> RiskCase:
     return (RiskCase.objects.select_for_update(of=("self",))
-            .select_related("pupil__school__district").get(pk=case.pk))
+            .select_related("pupil__school__district", "school__district", "district")
+            .get(pk=case.pk))
 
 
 def _today() -> dt.date:
@@ -198,7 +199,9 @@ def plan_submit(*, actor: Actor, case: RiskCase, goals: str, review_every_days: 
 
 def _lock_decision(model, obj, case_path: str = "case"):
     return (model.objects.select_for_update(of=("self",))
-            .select_related(f"{case_path}__pupil__school__district").get(pk=obj.pk))
+            .select_related(f"{case_path}__pupil__school__district",
+                            f"{case_path}__school__district", f"{case_path}__district")
+            .get(pk=obj.pk))
 
 
 def _check_submitted(obj) -> None:

@@ -64,11 +64,13 @@ def _accept(*, actor: Actor, pupil: Pupil, proposals: list[TriageProposal],
             alert: CrisisAlert | None, categories: list[str], level: str, reason: str,
             specialist: User | None) -> RiskCase:
     """Open a case for the pupil or add to their open one (inside the caller's transaction,
-    with the pupil row locked so that two decisions at once cannot open two cases)."""
-    Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
+    with the pupil row locked so that two decisions at once cannot open two cases, and a
+    transfer cannot move the pupil between reading their school and opening the case there)."""
+    here = (Pupil.objects.select_for_update(of=("self",)).select_related("school__district")
+            .get(pk=pupil.pk))  # where the pupil studies now, as a transfer left it
     ids = {"proposal_ids": [p.pk for p in proposals], "alert_id": alert.pk if alert else None}
     case = (RiskCase.objects.select_for_update(of=("self",))
-            .select_related("pupil__school__district")
+            .select_related("pupil__school__district", "school__district", "district")
             .filter(pupil_id=pupil.pk).exclude(status=RiskCase.Status.CLOSED).first())
     if case is not None:
         added = [c for c in categories if c not in case.categories]
@@ -85,7 +87,9 @@ def _accept(*, actor: Actor, pupil: Pupil, proposals: list[TriageProposal],
         case.save(update_fields=fields)
         opened = False
     else:
-        case = RiskCase.objects.create(pupil=pupil, categories=categories, level=level,
+        case = RiskCase.objects.create(pupil=pupil, school=here.school,
+                                       district=here.school.district,
+                                       categories=categories, level=level,
                                        status=RiskCase.Status.PROPOSED, reason=reason,
                                        alert=alert, opened_by=actor.user,
                                        opened_at=timezone.now())

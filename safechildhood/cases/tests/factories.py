@@ -91,6 +91,9 @@ class RiskCaseFactory(factory.django.DjangoModelFactory):
         model = RiskCase
 
     pupil = factory.SubFactory(PupilFactory)
+    # the pupil's current school, as the triage services set it
+    school = factory.LazyAttribute(lambda o: o.pupil.school)
+    district = factory.LazyAttribute(lambda o: o.pupil.school.district)
     categories = factory.LazyFunction(lambda: [TriageProposal.Category.DEPRESSION.value])
     level = TriageProposal.Level.HIGH
     status = RiskCase.Status.PROPOSED

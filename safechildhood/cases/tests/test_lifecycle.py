@@ -421,6 +421,8 @@ def test_a_pupil_moving_to_another_district_takes_the_case_with_them(world):
     pupil_transfer(actor=psychologist_actor, pupil=world.pupil, to_school=world.merke_school,
                    grade=world.pupil.grade, on_date=_today())
     world.pupil.refresh_from_db()
+    case.refresh_from_db()  # the case moved with the pupil (its school and district)
+    assert (case.school, case.district) == (world.merke_school, world.merke)
 
     # the old district's specialist loses the case at once, the new one gains it
     assert not scope(old_spec, RiskCase.objects.all()).filter(pk=case.pk).exists()

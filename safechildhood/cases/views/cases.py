@@ -56,11 +56,13 @@ def case_list(request):
     search = CaseFilterForm(request.GET or None,
                             districts=selectors.case_list_districts(actor=actor),
                             owners=selectors.case_list_owners(actor=actor),
+                            schools=selectors.case_list_schools(actor=actor),
                             default_mine=actor.has_role(Role.CENTRE_SPECIALIST))
     page = Paginator(selectors.case_list(actor=actor, **search.filters()),
                      CASES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "search": search,
+        "showing": search.active(),
         "page": page,
         "rows": [{"case": c, "categories": category_labels(c.categories)}
                  for c in page.object_list],

@@ -8,7 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.utils.translation import gettext
 
-from safechildhood.screening import selectors_results as screening
+from safechildhood.screening import selectors_answers as screening
 from safechildhood.screening.models import TriageProposal
 
 

@@ -26,6 +26,7 @@ from safechildhood.cases import selectors_referrals as selectors
 from safechildhood.cases.forms_referrals import (
     ConfirmForm,
     ProviderFilterForm,
+    ReferralFilterForm,
     ReferralForm,
     ReferralStepForm,
     RescreeningForm,
@@ -36,7 +37,7 @@ from safechildhood.cases.services import referrals as referral_services
 from safechildhood.cases.services import rescreening as rescreening_services
 from safechildhood.cases.views.field import case_url
 from safechildhood.errors import DomainError, Forbidden, NotFound
-from safechildhood.screening.selectors_results import language
+from safechildhood.screening.selectors_answers import language
 from safechildhood.screening.services.codes import code_display
 
 PROVIDERS_PER_PAGE = 30
@@ -70,13 +71,19 @@ def provider_list(request):
 @login_required
 @require_GET
 def referral_list(request):
-    """Referrals waiting for a next step: overdue first."""
+    """Referrals waiting for a next step, overdue first; or, from a statistics figure's link,
+    the referrals it counts (sent in a period, in an area, completed or overdue)."""
     actor = request.actor
     today = timezone.localdate()
-    page = Paginator(selectors.referrals_waiting(actor=actor, today=today),
-                     REFERRALS_PER_PAGE).get_page(request.GET.get("page"))
+    search = ReferralFilterForm(request.GET or None)
+    counted = search.filters()
+    referrals = (selectors.referrals_waiting(actor=actor, today=today) if counted is None
+                 else selectors.referrals_counted(actor=actor, today=today, **counted))
+    page = Paginator(referrals, REFERRALS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cases/referral_list.html", {
         "page": page,
+        "counted": counted is not None,
+        "showing": search.active(),
         "rows": [selectors.referral_row(r, today) for r in page.object_list],
     })
 

@@ -33,14 +33,15 @@ def event_list(request):
     actor = request.actor
     require(actor, Action.PREVENTION_VIEW, Event)
     search = EventFilterForm(request.GET or None, districts=districts_of(actor))
-    filters = search.cleaned_data if search.is_valid() else {}
+    filters = search.valid()
     events = selectors.event_list(actor=actor, kind=filters.get("kind") or "",
-                                  district=filters.get("district"),
+                                  district=filters.get("district"), school=filters.get("school"),
                                   date_from=filters.get("date_from"),
                                   date_to=filters.get("date_to"), q=filters.get("q") or "")
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "prevention/event_list.html", {
-        "search": search, "page": page, "may_record": can(actor, Action.EVENT_MANAGE)})
+        "search": search, "page": page, "active": search.active(),
+        "may_record": can(actor, Action.EVENT_MANAGE)})
 
 
 def _detail(request, event: Event, *, material_form=None, status: int = 200):

@@ -29,7 +29,7 @@ GUARDIAN_CHOICES = 300  # the select shows at most this many; the search narrows
 
 def _filters(request, actor):
     search = OutreachFilterForm(request.GET or None, districts=districts_of(actor))
-    return search, (search.cleaned_data if search.is_valid() else {})
+    return search, search.valid()
 
 
 @login_required
@@ -39,11 +39,13 @@ def meeting_list(request):
     require(actor, Action.PREVENTION_VIEW, ParentMeeting)
     search, filters = _filters(request, actor)
     meetings = selectors.meeting_list(actor=actor, district=filters.get("district"),
+                                      school=filters.get("school"),
                                       date_from=filters.get("date_from"),
                                       date_to=filters.get("date_to"))
     page = Paginator(meetings, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "prevention/meeting_list.html", {
-        "search": search, "page": page, "may_record": can(actor, Action.OUTREACH_RECORD),
+        "search": search, "page": page, "active": search.active(),
+        "may_record": can(actor, Action.OUTREACH_RECORD),
         "may_consultations": can(actor, Action.PREVENTION_VIEW, ParentConsultation)})
 
 
@@ -102,11 +104,13 @@ def consultation_list(request):
     actor = request.actor
     require(actor, Action.PREVENTION_VIEW, ParentConsultation)
     search, filters = _filters(request, actor)
-    consultations = selectors.consultation_list(actor=actor, date_from=filters.get("date_from"),
-                                                date_to=filters.get("date_to"))
+    consultations = selectors.consultation_list(
+        actor=actor, district=filters.get("district"), school=filters.get("school"),
+        date_from=filters.get("date_from"), date_to=filters.get("date_to"))
     page = Paginator(consultations, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "prevention/consultation_list.html", {
-        "search": search, "page": page, "may_record": can(actor, Action.OUTREACH_RECORD)})
+        "search": search, "page": page, "active": search.active(),
+        "may_record": can(actor, Action.OUTREACH_RECORD)})
 
 
 @login_required

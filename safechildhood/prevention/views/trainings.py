@@ -35,17 +35,21 @@ PEOPLE_PER_PAGE = 100
 def training_list(request):
     actor = request.actor
     require(actor, Action.PREVENTION_VIEW, Training)
-    search = TrainingFilterForm(request.GET or None)
-    filters = search.cleaned_data if search.is_valid() else {}
+    search = TrainingFilterForm(request.GET or None, districts=districts_of(actor))
+    filters = search.valid()
     trainings = selectors.training_list(actor=actor, q=filters.get("q") or "",
-                                        year=filters.get("year"))
+                                        year=filters.get("year"),
+                                        district=filters.get("district"),
+                                        school=filters.get("school"),
+                                        date_from=filters.get("date_from"),
+                                        date_to=filters.get("date_to"))
     page = Paginator(trainings, PER_PAGE).get_page(request.GET.get("page"))
     # the actor's own rows (a school psychologist's attendance and certificate)
     mine = {p.training_id: p for p in selectors.my_participations(actor=actor).filter(
         training_id__in=[t.pk for t in page.object_list])}
     rows = [{"training": t, "mine": mine.get(t.pk)} for t in page.object_list]
     return render(request, "prevention/training_list.html", {
-        "search": search, "page": page, "rows": rows,
+        "search": search, "page": page, "rows": rows, "active": search.active(),
         "may_manage": can(actor, Action.TRAINING_MANAGE)})
 
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safechildhood.access.policy import Action, can, require
 from safechildhood.errors import DomainError, Forbidden, NotFound
-from safechildhood.screening import selectors_results as selectors
+from safechildhood.screening import selectors_alerts as selectors
 from safechildhood.screening.forms_alerts import (
     AcknowledgeForm,
     AlertFilterForm,
@@ -64,12 +64,13 @@ def _alert_row(alert: CrisisAlert, now, language: str) -> dict:
 def alert_list(request):
     actor = request.actor
     search = AlertFilterForm(request.GET or None)
-    page = Paginator(selectors.alert_list(actor=actor, status=search.status_value()),
+    page = Paginator(selectors.alert_list(actor=actor, **search.filters()),
                      ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
     language = selectors.language()
     context = {
         "search": search,
+        "showing": search.active(),
         "page": page,
         "rows": [_alert_row(a, now, language) for a in page.object_list],
         "now": timezone.localtime(now),

@@ -4,12 +4,14 @@
 from safechildhood.accounts.models import Role
 
 STATISTICIANS = frozenset({Role.CENTRE_HEAD.value, Role.PROSECUTOR_ANALYST.value})
+DASHBOARD_VIEWERS = STATISTICIANS | {Role.REGIONAL_ADMIN.value, Role.CENTRE_SPECIALIST.value}
 
 
 def rules(R, roles) -> dict:
     return {
         "statistics:public": R(roles["STAFF"], public=True),
         "statistics:overview": R(STATISTICIANS),
+        "statistics:dashboard": R(DASHBOARD_VIEWERS),
         "statistics:figure-list": R(STATISTICIANS),
         "statistics:figure-export": R(STATISTICIANS),
         "statistics:figure-template": R(STATISTICIANS),
@@ -19,4 +21,10 @@ def rules(R, roles) -> dict:
                                              method="POST"),
         "statistics:figure-import-discard": R(STATISTICIANS, obj="figure_import",
                                               method="POST"),
+        "statistics:report-list": R(STATISTICIANS),
+        "statistics:report-create": R(STATISTICIANS, method="POST"),
+        "statistics:report-detail": R(STATISTICIANS, obj="report"),
+        "statistics:report-retry": R(STATISTICIANS, obj="report", method="POST"),
+        "statistics:report-xlsx": R(STATISTICIANS, obj="report"),
+        "statistics:report-pdf": R(STATISTICIANS, obj="report"),
     }

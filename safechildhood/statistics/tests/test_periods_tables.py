@@ -4,9 +4,8 @@ import datetime as dt
 
 import pytest
 
+from safechildhood.periods import PeriodKind, ReportPeriod, period_choices
 from safechildhood.statistics.indicators import HIDDEN
-from safechildhood.statistics.models import PeriodKind
-from safechildhood.statistics.periods import ReportPeriod, period_choices
 from safechildhood.statistics.tables import COUNT, MEDIAN, PERCENT, Area, Measure, area_table
 
 

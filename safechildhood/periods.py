@@ -1,5 +1,6 @@
-"""Reporting periods: a month, a quarter or a year, as the dashboards, the reports and the
-official figures count them.
+"""Reporting periods: a month, a quarter or a year, as the dashboards, the reports, the official
+figures and the lists their figures link to count them (here, outside statistics, because those
+lists belong to other apps and nothing imports statistics).
 
 A period is written in addresses and files as ``2025`` (a year), ``2025-q1`` (a quarter) or
 ``2025-03`` (a month). It has the days it covers (``start`` and ``end``, both included, so it can
@@ -13,10 +14,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
-from safechildhood.statistics.models import PeriodKind
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", pgettext_lazy("period", "year")
+    QUARTER = "quarter", pgettext_lazy("period", "quarter")
+    MONTH = "month", pgettext_lazy("period", "month")
+
 
 _CODE = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<quarter>[qQ][1-4])|(?P<month>0[1-9]|1[0-2])))?$")
 FIRST_YEAR = 2000  # nothing of the programme is older
