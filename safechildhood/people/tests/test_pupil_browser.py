@@ -45,10 +45,15 @@ def test_the_roster_on_a_phone(phone, axe, school):
     PupilFactory(school=school, last_name="Қайратов", first_name="Ілияс", grade=6)
     GuardianFactory(pupil=pupil, full_name="Сәрсенбаева Гүлжан")
 
+    other = PupilFactory(school=school, last_name="Бекова", first_name="Дана", grade=9)
     phone.goto("/pupils/")
     axe(phone, "pupil-list")
     _no_sideways_scroll(phone)
     results = phone.get_by_role("region", name="Pupils of the school")
+    phone.get_by_label("Grade").select_option("6")  # a choice asks at once
+    results.get_by_role("link", name=f"{other.last_name} {other.first_name}", exact=False) \
+        .wait_for(state="detached")
+    assert "grade=6" in phone.url
     phone.get_by_label("Search").fill("ӨМІР")  # htmx replaces the table as one types
     results.get_by_role("link", name="Қайратов Ілияс Серікұлы").wait_for(state="detached")
     assert "q=" in phone.url
