@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -74,7 +75,12 @@ def case_counted(counted: str, period: Period) -> Q:
 
 
 def with_category(code: str) -> Q:
-    """Cases with the risk category ``code`` among theirs (portable: SQLite and PostgreSQL)."""
+    """Cases with the risk category ``code`` among theirs (``categories`` is a JSON list of
+    codes). PostgreSQL: jsonb containment (``categories @> '["code"]'``, a fast test per row);
+    SQLite, whose JSON field has no containment: the quoted code in the list's text. Both select
+    the same cases (the codes are lower-case words, none inside another quoted)."""
+    if connection.vendor == "postgresql":
+        return Q(categories__contains=[code])
     return Q(categories__icontains=f'"{code}"')
 
 

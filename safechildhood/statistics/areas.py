@@ -1,13 +1,20 @@
 """Where the rows of an indicator table are: the region's districts, a district's schools, or
 one school (``area_scope``), with what the viewer is entitled to in each, how a query is
 narrowed to the area and grouped by row, and the address of the records a count links to.
-Shared by indicators_cases.py and indicators_work.py."""
+Shared by indicators_cases.py and indicators_work.py.
+
+A page that computes several tables of one area (the dashboard) reads the area's districts or
+schools once: inside ``shared_places()`` every ``area_scope`` of the same area reuses the rows
+read by the first (what the viewer is entitled to is still decided per table)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from functools import cached_property, lru_cache
+from urllib.parse import quote_plus
 
 from django.db.models import F, QuerySet
 from django.urls import reverse
@@ -50,7 +57,14 @@ class Scope:
         """Whether the viewer sees every record counted in a row (None: the total)."""
         if key is None:
             return self.entitled_total
-        return any(a.entitled for a in self.areas if a.key == key)
+        return self._entitled_rows.get(key, False)
+
+    @cached_property
+    def _entitled_rows(self) -> dict[int, bool]:
+        rows: dict[int, bool] = {}
+        for a in self.areas:
+            rows[a.key] = rows.get(a.key, False) or a.entitled
+        return rows
 
     def links(self, target: Callable[[str], tuple[str, dict] | None]
               ) -> Callable[[int | None, str], str | None]:
@@ -59,12 +73,16 @@ class Scope:
         records the viewer is not entitled to all see get no link (the list, which applies the
         viewer's scope again, would show only some of them)."""
 
+        paths: dict[str, str] = {}  # list name -> its path, reversed once per table
+
         def link(key: int | None, measure: str) -> str | None:
             found = target(measure) if self.entitled(key) else None
             if found is None:
                 return None
             name, params = found
-            return records_address(name, {**self.area_params(key), **params})
+            if name not in paths:
+                paths[name] = reverse(name)
+            return _address(paths[name], {**self.area_params(key), **params})
 
         return link
 
@@ -90,16 +108,46 @@ class Scope:
         return {"district": self.district_id, "school": key}
 
 
+_PLACES: ContextVar[dict | None] = ContextVar("statistics_area_places", default=None)
+
+
+@contextmanager
+def shared_places() -> Iterator[None]:
+    """Within this block, the districts or schools of an area are read once (see the module's
+    note); for one page's tables, not longer (a renamed school shows on the next page)."""
+    token = _PLACES.set({})
+    try:
+        yield
+    finally:
+        _PLACES.reset(token)
+
+
+def region_districts(region_id: int) -> list[District]:
+    """The region's districts in the order of the rows (kind, then Russian name)."""
+    return _places(("districts", region_id), lambda: list(
+        District.objects.filter(region_id=region_id).order_by("kind", "name_ru")))
+
+
+def _places(key: tuple, read: Callable[[], list]) -> list:
+    shared = _PLACES.get()
+    if shared is None:
+        return read()
+    if key not in shared:
+        shared[key] = read()
+    return shared[key]
+
+
 def area_scope(*, region_id: int, viewer: Actor | None, entitled: Entitled,
                district_id: int | None = None, school_id: int | None = None) -> Scope:
     """The rows of a table: the region's districts, a district's schools, or one school."""
     if school_id is not None:
-        school = School.objects.filter(pk=school_id, district__region_id=region_id).first()
-        schools = [school] if school is not None else []
-        district_id = school.district_id if school is not None else district_id
+        schools = _places(("school", region_id, school_id), lambda: list(
+            School.objects.filter(pk=school_id, district__region_id=region_id)[:1]))
+        district_id = schools[0].district_id if schools else district_id
     elif district_id is not None:
-        schools = list(School.objects.filter(district_id=district_id,
-                                             district__region_id=region_id).order_by("name_ru"))
+        schools = _places(("schools", region_id, district_id), lambda: list(
+            School.objects.filter(district_id=district_id, district__region_id=region_id)
+            .order_by("name_ru")))
     if school_id is not None or district_id is not None:
         areas = [Area(key=s.pk, name=s.name, entitled=entitled(
             viewer, region_id=region_id, district_id=district_id, school_id=s.pk))
@@ -108,10 +156,9 @@ def area_scope(*, region_id: int, viewer: Actor | None, entitled: Entitled,
                      school_id=school_id,
                      entitled_total=entitled(viewer, region_id=region_id,
                                              district_id=district_id, school_id=school_id))
-    districts = District.objects.filter(region_id=region_id).order_by("kind", "name_ru")
     areas = [Area(key=d.pk, name=d.name,
                   entitled=entitled(viewer, region_id=region_id, district_id=d.pk))
-             for d in districts]
+             for d in region_districts(region_id)]
     return Scope(level=DISTRICT, areas=areas, region_id=region_id, district_id=None,
                  school_id=None, entitled_total=entitled(viewer, region_id=region_id))
 
@@ -122,5 +169,27 @@ def grouped(qs: QuerySet, group: str, **counts) -> dict[int, dict[str, int]]:
 
 
 def records_address(name: str, params: dict) -> str:
-    clean = {k: v for k, v in params.items() if v not in (None, "")}
-    return f"{reverse(name)}?{urlencode(clean)}" if clean else reverse(name)
+    return _address(reverse(name), params)
+
+
+def query_string(params: dict) -> str:
+    """``urlencode(params)`` without the empty values, each pair encoded once per process
+    (a page has a thousand links made of the same few pairs)."""
+    return "&".join(_pair_once(k, v) for k, v in params.items() if v not in (None, ""))
+
+
+def _pair_once(key: str, value: object) -> str:
+    try:
+        return _pair(key, value)
+    except TypeError:  # not hashable: encoded each time
+        return _pair.__wrapped__(key, value)
+
+
+def _address(path: str, params: dict) -> str:
+    query = query_string(params)
+    return f"{path}?{query}" if query else path
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _pair(key: str, value: object) -> str:
+    return f"{quote_plus(str(key))}={quote_plus(str(value))}"

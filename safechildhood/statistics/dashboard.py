@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from django.utils import translation
 from django.utils.safestring import SafeString
@@ -24,6 +23,7 @@ from safechildhood.errors import NotFound
 from safechildhood.geography.models import District, Region
 from safechildhood.periods import ReportPeriod
 from safechildhood.statistics import (
+    areas,
     charts,
     dashboard_figures,
     indicators,
@@ -131,7 +131,15 @@ def dashboard_get(*, actor: Actor, period: ReportPeriod, district_id: int | None
                   school_id: int | None = None, map_code: str = "") -> Dashboard:
     """The dashboard of the actor's region for ``period``: of the region, of one district, or of
     one school of that district. A district or school of another region is not found, nor a
-    school outside the district given."""
+    school outside the district given. The tables share one reading of the area's districts or
+    schools (``areas.shared_places``)."""
+    with areas.shared_places():
+        return _dashboard(actor=actor, period=period, district_id=district_id,
+                          school_id=school_id, map_code=map_code)
+
+
+def _dashboard(*, actor: Actor, period: ReportPeriod, district_id: int | None,
+               school_id: int | None, map_code: str) -> Dashboard:
     require(actor, Action.DASHBOARD_VIEW)
     region = actor.membership.region
     district, school = _area(actor, region, district_id, school_id)
@@ -140,7 +148,7 @@ def dashboard_get(*, actor: Actor, period: ReportPeriod, district_id: int | None
         base["map"] = map_code
 
     def address(**area) -> str:
-        return "?" + urlencode({**base, **{k: v for k, v in area.items() if v}})
+        return "?" + areas.query_string({**base, **{k: v for k, v in area.items() if v}})
 
     region_id = region.pk
     area_ids = {"district_id": district.pk if district else None,
@@ -331,7 +339,7 @@ def _tiles(chosen: str, raw: list[AreaTable], figures: FiguresTable, *, region: 
         for row in table.rows:
             values[row.key] = row.values.get(measure_code)
             texts[row.key] = value_text(values[row.key], measure)
-    districts = list(District.objects.filter(region_id=region.pk).order_by("kind", "name_ru"))
+    districts = areas.region_districts(region.pk)  # read once for the page's tables
     return tilemap.tile_map(
         region_names=[region.name_kk, region.name_ru, region.name_en],
         districts=[(d.pk, (d.name_kk, d.name_ru, d.name_en), d.name) for d in districts],

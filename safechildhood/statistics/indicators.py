@@ -279,7 +279,7 @@ def official_figures(*, region_id: int, viewer: Actor | None, year: int,
     figures = (CrimeFigure.objects
                .filter(region_id=region_id, year__in=(year, year - 1), period_kind=period_kind,
                        period_number=period_number)
-               .select_related("source"))
+               .select_related("source").defer("source__rows", "source__errors"))
     values: dict[tuple[int | None, str, int], int] = {}
     sources = {}
     for figure in figures:
