@@ -4,6 +4,9 @@ Answers are a mapping of item id to answer code (a string; for number items the 
 Nothing is ever imputed: a scale with an unanswered item has no total and no band, and a flag
 whose condition depends on an unanswered item is *unknown*. An unknown critical flag makes the
 response "incomplete — follow up", never a pass.
+
+What each instrument needs for this is worked out once (``plan.py``); scoring a response only
+walks the answers.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import LEVELS, Condition, Instrument, Item, Scale
+from .model import LEVELS, Instrument, Item
+from .plan import INTERN_LIMIT, plan_for
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,22 @@ class Result:
     follow_up: list[str]  # critical items/flags that could not be decided
     ignored: list[str] = field(default_factory=list)  # answers to items that were skipped
 
+    # ``score`` works out critical, acute and top_level as it goes and keeps them next to the
+    # fields (not fields: equality and ``asdict`` are unchanged); a Result made otherwise
+    # computes them from its flags and triage.
+
     @property
     def critical(self) -> bool:
+        known = self.__dict__.get("_critical")
+        if known is not None:
+            return known
         return any(f.state is True and f.critical for f in self.flags.values())
 
     @property
     def acute(self) -> bool:
+        known = self.__dict__.get("_acute")
+        if known is not None:
+            return known
         return any(f.state is True and f.acute for f in self.flags.values())
 
     @property
@@ -84,223 +98,222 @@ class Result:
 
     @property
     def top_level(self) -> str | None:
+        if "_top_level" in self.__dict__:
+            return self.__dict__["_top_level"]
         levels = [t.level for t in self.triage]
         return max(levels, key=LEVELS.index) if levels else None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (what a response stores). Written out rather than ``dataclasses.asdict``,
-        whose deep copy costs more than scoring on the bulk path."""
+        whose deep copy costs more than scoring on the bulk path. The parts are flat frozen
+        data classes whose ``__dict__`` is exactly their fields, in order: copied as they are."""
         return {
             "instrument": self.instrument, "version": self.version,
-            "scales": {k: {"total": s.total, "complete": s.complete, "band": s.band,
-                           "answered": s.answered, "expected": s.expected}
-                       for k, s in self.scales.items()},
-            "flags": {k: {"state": f.state, "critical": f.critical, "acute": f.acute}
-                      for k, f in self.flags.items()},
-            "triage": [{"category": t.category, "level": t.level} for t in self.triage],
+            "scales": {k: s.__dict__.copy() for k, s in self.scales.items()},
+            "flags": {k: f.__dict__.copy() for k, f in self.flags.items()},
+            "triage": [t.__dict__.copy() for t in self.triage],
             "status": self.status, "answered": self.answered, "expected": self.expected,
             "missing": list(self.missing), "follow_up": list(self.follow_up),
             "ignored": list(self.ignored), "critical": self.critical, "acute": self.acute,
         }
 
 
-def validate_answers(instrument: Instrument, answers: Mapping[str, Any]) -> list[AnswerProblem]:
-    problems = []
+def _frozen(cls: type, values: dict[str, Any]) -> Any:
+    """An instance of a frozen data class from all its field values (for a Result, also what
+    ``score`` worked out), without the generated ``__init__``'s ``object.__setattr__`` per field.
+    Like every result, not to be changed afterwards: the scale, flag and triage parts are shared
+    between results (``plan.py``)."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(values)
+    return obj
+
+
+def _check(instrument: Instrument, answers: Mapping[str, Any]
+           ) -> tuple[list[AnswerProblem], dict[str, str]]:
+    """The problems of the answers, and the answers cleaned (meaningful without problems)."""
+    cleaning = plan_for(instrument).cleaning
+    problems: list[AnswerProblem] = []
+    cleaned: dict[str, str] = {}
     for item_id, raw in answers.items():
-        item = instrument.item(str(item_id))
-        if item is None:
+        found = cleaning.get(item_id if type(item_id) is str else str(item_id))
+        if found is None:
             problems.append(AnswerProblem(str(item_id), "unknown_item", str(raw)))
             continue
         if raw is None or raw == "":
             continue  # an explicit blank is "not answered"
-        code = str(raw).strip()
-        if item.option_set is not None:
-            if item.option_set.by_code(code) is None:
+        item, codes = found
+        code = raw.strip() if type(raw) is str else str(raw).strip()
+        if codes is not None:
+            known = codes.get(code)
+            if known is None:
                 problems.append(AnswerProblem(item.id, "unknown_code", code))
+            else:
+                cleaned[item.id] = known
+            continue
+        try:
+            number = int(code)
+        except ValueError:
+            problems.append(AnswerProblem(item.id, "not_a_number", code))
+            continue
+        if not item.number_min <= number <= item.number_max:
+            problems.append(AnswerProblem(item.id, "out_of_range", code))
         else:
-            try:
-                number = int(code)
-            except ValueError:
-                problems.append(AnswerProblem(item.id, "not_a_number", code))
-                continue
-            if not item.number_min <= number <= item.number_max:
-                problems.append(AnswerProblem(item.id, "out_of_range", code))
-    return problems
+            cleaned[item.id] = str(number)
+    return problems, cleaned
+
+
+def validate_answers(instrument: Instrument, answers: Mapping[str, Any]) -> list[AnswerProblem]:
+    return _check(instrument, answers)[0]
 
 
 def clean_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, str]:
     """Validated answers as {item id: code}, blanks dropped; raises AnswerError."""
-    problems = validate_answers(instrument, answers)
+    problems, cleaned = _check(instrument, answers)
     if problems:
         raise AnswerError(problems)
-    cleaned = {}
-    for item_id, raw in answers.items():
-        if raw is None or raw == "":
-            continue
-        code = str(raw).strip()
-        item = instrument.item(str(item_id))
-        cleaned[item.id] = code if item.option_set is not None else str(int(code))
     return cleaned
 
 
-class _Evaluator:
-    def __init__(self, instrument: Instrument, answers: dict[str, str]):
-        self.instrument = instrument
-        self.answers = answers
-        self.shown: dict[str, bool | None] = {}
-        self.scales: dict[str, ScaleResult] = {}
-        self.flags: dict[str, FlagResult] = {}
+def _shown(plan, answers: Mapping[str, str]) -> dict[str, bool | None]:
+    """Skip logic: item id -> shown (True), skipped (False) or unknown (None). Rules look only at
+    earlier items, so they are decided in item order."""
+    if not plan.skips:
+        return plan.all_shown  # shared: not to be changed
+    shown = plan.all_shown.copy()
+    for item_id, test, same_as in plan.skips:
+        shown[item_id] = shown[same_as] if test is None else test(answers, shown, None, None)
+    return shown
 
-    def value(self, item: Item) -> int | None:
-        """The scored value of the item's answer (reverse applied); None when unanswered or
-        skipped."""
-        if self.shown.get(item.id) is False:
-            return None
-        code = self.answers.get(item.id)
-        if code is None:
-            return None
-        if item.option_set is None:
-            return int(code)
-        option = item.option_set.by_code(code)
-        if item.reverse:
-            return item.option_set.max_value + item.option_set.min_value - option.value
-        return option.value
 
-    def test(self, cond: Condition) -> bool | None:
-        if "any" in cond:
-            states = [self.test(c) for c in cond["any"]]
-            return True if True in states else (None if None in states else False)
-        if "all" in cond:
-            states = [self.test(c) for c in cond["all"]]
-            return False if False in states else (None if None in states else True)
-        if "not" in cond:
-            state = self.test(cond["not"])
-            return None if state is None else not state
-        if "item" in cond:
-            item = self.instrument.item(cond["item"])
-            if self.shown.get(item.id) is False:
-                return False  # a skipped question is not a "yes"
-            code = self.answers.get(item.id)
-            if code is None:
-                return None
-            ok = True
-            if "in" in cond:
-                ok = ok and code in cond["in"]
-            value = self.value(item)
-            if "min" in cond:
-                ok = ok and value >= cond["min"]
-            if "max" in cond:
-                ok = ok and value <= cond["max"]
-            return ok
-        if "scale" in cond:
-            total = self.scales[cond["scale"]].total
-            if total is None:
-                return None
-            return ("min" not in cond or total >= cond["min"]) and (
-                "max" not in cond or total <= cond["max"])
-        if "band" in cond:
-            band = self.scales[cond["band"]].band
-            return None if band is None else band in cond["in"]
-        if "flag" in cond:
-            return self.flags[cond["flag"]].state
-        raise ValueError(f"bad condition {cond!r}")  # the loader makes this unreachable
-
-    def scale(self, scale: Scale) -> ScaleResult:
-        total, answered, expected, complete = 0, 0, 0, True
-        for item_id in scale.items:
-            item = self.instrument.item(item_id)
-            if self.shown[item_id] is False:
-                continue
-            expected += 1
-            code = self.answers.get(item_id)
-            if code is None:
-                if not item.optional:
-                    complete = False
-                continue
-            answered += 1
-            if scale.method == "count":
-                total += 1 if code in scale.count_codes else 0
-            else:
-                total += self.value(item)
-        if not complete:
-            return ScaleResult(total=None, complete=False, band=None, answered=answered,
-                               expected=expected)
-        band = scale.band_for(total)
-        return ScaleResult(total=total, complete=True, band=band.code if band else None,
-                           answered=answered, expected=expected)
+def _scales(plan, answers: Mapping[str, str], shown: dict) -> dict[str, ScaleResult]:
+    get = answers.get
+    out = {}
+    for scale_id, members, conditional, count_codes, plain, bands, known in plan.scales:
+        total = answered = expected = 0
+        complete = True
+        if plain:  # every member asked, every member a choice, summed
+            expected = len(members)
+            for item_id, values, optional in members:
+                code = get(item_id)
+                if code is None:
+                    if not optional:
+                        complete = False
+                    continue
+                answered += 1
+                total += values[code]
+        else:
+            for item_id, values, optional in members:
+                if conditional and shown[item_id] is False:
+                    continue
+                expected += 1
+                code = get(item_id)
+                if code is None:
+                    if not optional:
+                        complete = False
+                    continue
+                answered += 1
+                if count_codes is not None:
+                    total += 1 if code in count_codes else 0
+                elif values is not None:
+                    total += values[code]
+                else:
+                    total += int(code)
+        key = (total if complete else None, answered, expected)
+        result = known.get(key)
+        if result is None:
+            band = None
+            if complete:
+                band = next((code for top, code in bands if total <= top), None)
+            result = _frozen(ScaleResult, {"total": key[0], "complete": complete, "band": band,
+                                           "answered": answered, "expected": expected})
+            if len(known) < INTERN_LIMIT:
+                known[key] = result
+        out[scale_id] = result
+    return out
 
 
 def score(instrument: Instrument, answers: Mapping[str, Any], *, cleaned: bool = False) -> Result:
     """Score one response. Raises AnswerError for unknown items or codes. ``cleaned=True``
     says the answers already came out of ``clean_answers`` (the bulk import checks every row
     first), so they are not validated twice; cleaning is idempotent, the result is the same."""
-    cleaned = dict(answers) if cleaned else clean_answers(instrument, answers)
-    ev = _Evaluator(instrument, cleaned)
-    for item in instrument.items:
-        ev.shown[item.id] = True if item.show_if is None else ev.test(item.show_if)
-    for scale in instrument.scales:
-        ev.scales[scale.id] = ev.scale(scale)
-    for flag in instrument.flags:
-        ev.flags[flag.id] = FlagResult(state=ev.test(flag.when), critical=flag.critical,
-                                       acute=flag.acute)
-    triage = [TriageResult(rule.category, rule.level) for rule in instrument.triage
-              if ev.test(rule.when) is True]
-    # the highest level per category
-    best: dict[str, TriageResult] = {}
-    for t in triage:
-        if t.category not in best or LEVELS.index(t.level) > LEVELS.index(best[t.category].level):
-            best[t.category] = t
+    if not cleaned:
+        answers = clean_answers(instrument, answers)
+    elif type(answers) is not dict:
+        answers = dict(answers)
+    plan = plan_for(instrument)
+    shown = _shown(plan, answers)
+    scales = _scales(plan, answers, shown)
 
-    missing, follow_up, ignored = [], [], []
-    answered = expected = 0
-    for item in instrument.items:
-        shown = ev.shown[item.id]
-        if shown is False:
-            if item.id in cleaned:
-                ignored.append(item.id)
-            continue
-        if item.optional and item.id not in cleaned:
-            continue
-        expected += 1
-        if item.id in cleaned:
-            answered += 1
-        else:
-            missing.append(item.id)
-            if item.critical:
-                follow_up.append(item.id)
-    for flag in instrument.flags:
-        if flag.critical and ev.flags[flag.id].state is None and flag.id not in follow_up:
-            follow_up.append(flag.id)
-    if follow_up:
-        status = FOLLOW_UP
-    elif missing:
-        status = PARTIAL
+    flags: dict[str, FlagResult] = {}
+    critical = acute = False
+    for flag_id, test, states, is_critical, is_acute in plan.flags:
+        state = test(answers, shown, scales, flags)
+        flags[flag_id] = states[state]
+        if state is True:
+            critical = critical or is_critical
+            acute = acute or is_acute
+
+    best: dict[str, TriageResult] = {}  # the highest level per category, in order of the first
+    ranks: dict[str, int] = {}
+    for test, rule_result, category, rank in plan.triage:
+        if test(answers, shown, scales, flags) is True and ranks.get(category, -1) < rank:
+            best[category] = rule_result
+            ranks[category] = rank
+    top_level = None
+    if ranks:
+        top_level = best[max(ranks, key=ranks.__getitem__)].level
+
+    ignored: list[str] = []
+    if plan.simple:  # no skip logic, no optional items
+        missing = [item_id for item_id in plan.item_ids if item_id not in answers]
+        expected = len(plan.item_ids)
+        answered = expected - len(missing)
+        follow_up = ([item_id for item_id in plan.critical_items if item_id not in answers]
+                     if missing else [])
     else:
-        status = COMPLETE
-    return Result(
-        instrument=instrument.code, version=instrument.version, scales=ev.scales,
-        flags=ev.flags, triage=list(best.values()), status=status, answered=answered,
-        expected=expected, missing=missing, follow_up=follow_up, ignored=ignored,
-    )
+        missing, follow_up = [], []
+        answered = expected = 0
+        for item_id, optional, is_critical, conditional in plan.completeness:
+            if conditional and shown[item_id] is False:
+                if item_id in answers:
+                    ignored.append(item_id)
+                continue
+            if item_id in answers:
+                answered += 1
+            elif optional:
+                continue
+            else:
+                missing.append(item_id)
+                if is_critical:
+                    follow_up.append(item_id)
+            expected += 1
+    for flag_id in plan.critical_flags:
+        if flags[flag_id].state is None and flag_id not in follow_up:
+            follow_up.append(flag_id)
+    status = FOLLOW_UP if follow_up else PARTIAL if missing else COMPLETE
+    return _frozen(Result, {
+        "instrument": instrument.code, "version": instrument.version, "scales": scales,
+        "flags": flags, "triage": list(best.values()), "status": status, "answered": answered,
+        "expected": expected, "missing": missing, "follow_up": follow_up, "ignored": ignored,
+        "_critical": critical, "_acute": acute, "_top_level": top_level,
+    })
 
 
 def next_unanswered(instrument: Instrument, answers: Mapping[str, str]) -> Item | None:
     """The first item still to be asked, following skip logic (used to resume a session).
     Blanks count as unanswered, as in ``score``; raises AnswerError for unknown items or codes."""
     cleaned = clean_answers(instrument, answers)
-    ev = _Evaluator(instrument, cleaned)
+    plan = plan_for(instrument)
+    shown = _shown(plan, cleaned)
     for item in instrument.items:
-        shown = True if item.show_if is None else ev.test(item.show_if)
-        ev.shown[item.id] = shown
-        if shown is not False and item.id not in cleaned:
+        if shown[item.id] is not False and item.id not in cleaned:
             return item
     return None
 
 
 def is_shown(instrument: Instrument, item: Item, answers: Mapping[str, str]) -> bool | None:
-    ev = _Evaluator(instrument, clean_answers(instrument, answers))
-    for other in instrument.items:
-        ev.shown[other.id] = True if other.show_if is None else ev.test(other.show_if)
-        if other.id == item.id:
-            return ev.shown[other.id]
-    return None
+    plan = plan_for(instrument)
+    cleaned = clean_answers(instrument, answers)
+    if item.id not in plan.items:
+        return None
+    return _shown(plan, cleaned)[item.id]
