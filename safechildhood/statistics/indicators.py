@@ -17,19 +17,15 @@ The small-count rule (the same as the staff home pages', ui/home.py):
 
 from __future__ import annotations
 
-import statistics as pystats
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
-
 from safechildhood.access.policy import Actor
-from safechildhood.access.rules_statistics import figures_entitled, records_entitled
-from safechildhood.directory.models import School
+from safechildhood.access.rules_statistics import figures_entitled
 from safechildhood.geography.models import District
 from safechildhood.periods import PeriodKind
-from safechildhood.screening.models import Assignment, Campaign, CrisisAlert
+from safechildhood.screening.models import Campaign
 from safechildhood.statistics.models import CrimeFigure, Indicator
 
 SMALL_COUNT = 5  # counts below this (and above 0) are suppressed; ui/home.py uses the same
@@ -91,151 +87,6 @@ def change_percent(current: Shown | None, previous: Shown | None) -> int | Hidde
     if current is None or not previous:
         return None
     return round(100 * (current - previous) / previous)
-
-
-# --- screening coverage -------------------------------------------------------------------------
-
-COVERAGE_STATUSES = {
-    "completed": Q(status=Assignment.Status.COMPLETED),
-    "refused": Q(status=Assignment.Status.REFUSED),
-    "no_consent": Q(status=Assignment.Status.NO_CONSENT),
-    "absent": Q(status=Assignment.Status.ABSENT),
-    "pending": Q(status__in=(Assignment.Status.PENDING, Assignment.Status.IN_PROGRESS)),
-}
-COVERAGE_COUNTS = ("assigned", *COVERAGE_STATUSES)
-
-
-@dataclass(frozen=True)
-class CoverageRow:
-    """One district or school (``key`` its id; None for the total)."""
-
-    key: int | None
-    name: str
-    assigned: Shown
-    completed: Shown
-    refused: Shown
-    no_consent: Shown
-    absent: Shown
-    pending: Shown
-    coverage: int | Hidden | None  # completed of assigned, in percent
-
-
-@dataclass(frozen=True)
-class Coverage:
-    rows: list[CoverageRow]
-    total: CoverageRow
-    suppressed: bool  # some count is hidden
-
-
-def screening_coverage(*, region_id: int, viewer: Actor | None, year: int | None = None,
-                       campaign_id: int | None = None, district_id: int | None = None
-                       ) -> Coverage:
-    """Pupils assigned to screening and what became of it (completed, pupil refused, no
-    consent, absent, not yet done), by district of the region, or by school of one district
-    when ``district_id`` is given. The period is a calendar year (campaigns starting in it) or
-    one campaign. One grouped query."""
-    qs = Assignment.objects.filter(campaign__region_id=region_id)
-    if year is not None:
-        qs = qs.filter(campaign__starts_on__year=year)
-    if campaign_id is not None:
-        qs = qs.filter(campaign_id=campaign_id)
-    if district_id is not None:
-        qs = qs.filter(district_id=district_id)
-        group, units = "school_id", list(
-            School.objects.filter(district_id=district_id).order_by("name_ru"))
-    else:
-        group, units = "district_id", list(
-            District.objects.filter(region_id=region_id).order_by("kind", "name_ru"))
-    counted = {
-        row[group]: row
-        for row in qs.values(group).annotate(
-            assigned=Count("pk"),
-            **{name: Count("pk", filter=condition)
-               for name, condition in COVERAGE_STATUSES.items()}).order_by()
-    }
-    rows, raw_rows = [], []
-    for unit in units:
-        raw = counted.get(unit.pk) or dict.fromkeys(COVERAGE_COUNTS, 0)
-        if group == "school_id":
-            entitled = records_entitled(viewer, region_id=region_id, district_id=district_id,
-                                        school_id=unit.pk)
-        else:
-            entitled = records_entitled(viewer, region_id=region_id, district_id=unit.pk)
-        rows.append(_coverage_row(unit.pk, unit.name, raw, entitled))
-        raw_rows.append(raw)
-    entitled_all = records_entitled(viewer, region_id=region_id, district_id=district_id)
-    totals: dict[str, Shown] = {
-        name: suppress_total(sum(r[name] for r in raw_rows),
-                             [getattr(row, name) for row in rows], entitled_all)
-        for name in COVERAGE_COUNTS
-    }
-    total = CoverageRow(key=None, name="", **totals,
-                        coverage=percent(totals["completed"], totals["assigned"]))
-    suppressed = any(getattr(row, name) is HIDDEN for row in [*rows, total]
-                     for name in COVERAGE_COUNTS)
-    return Coverage(rows=rows, total=total, suppressed=suppressed)
-
-
-def _coverage_row(key: int, name: str, raw: dict[str, int], entitled: bool) -> CoverageRow:
-    shown = {n: suppress(raw[n], entitled) for n in COVERAGE_COUNTS}
-    return CoverageRow(key=key, name=name, **shown,
-                       coverage=percent(shown["completed"], shown["assigned"]))
-
-
-# --- crisis alerts ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AlertRow:
-    district_id: int | None  # None for the region
-    name: str
-    raised: Shown
-    acknowledged: Shown
-    median_minutes: int | Hidden | None  # from raising to acknowledgement
-
-
-def alert_acknowledgement(*, region_id: int, viewer: Actor | None, year: int | None = None
-                          ) -> tuple[list[AlertRow], AlertRow]:
-    """Crisis alerts raised in the period and the median time from raising to acknowledgement
-    (of those acknowledged), by district and for the region. The median of 1 to 4 times is
-    hidden with their count."""
-    qs = CrisisAlert.objects.filter(district__region_id=region_id)
-    if year is not None:
-        qs = qs.filter(raised_at__year=year)
-    raised: dict[int, int] = {}
-    minutes: dict[int, list[float]] = {}
-    for district_id, raised_at, acknowledged_at in qs.values_list(
-            "district_id", "raised_at", "acknowledged_at").iterator(chunk_size=2000):
-        raised[district_id] = raised.get(district_id, 0) + 1
-        if acknowledged_at is not None:
-            minutes.setdefault(district_id, []).append(
-                (acknowledged_at - raised_at).total_seconds() / 60)
-    rows = []
-    for district in District.objects.filter(region_id=region_id).order_by("kind", "name_ru"):
-        entitled = records_entitled(viewer, region_id=region_id, district_id=district.pk)
-        rows.append(_alert_row(district.pk, district.name, raised.get(district.pk, 0),
-                               minutes.get(district.pk, []), entitled))
-    entitled_all = records_entitled(viewer, region_id=region_id)
-    everything = [m for times in minutes.values() for m in times]
-    total = _alert_row(None, "", sum(raised.values()), everything, entitled_all)
-    total = AlertRow(
-        district_id=None, name="",
-        raised=suppress_total(sum(raised.values()), [r.raised for r in rows], entitled_all),
-        acknowledged=suppress_total(len(everything), [r.acknowledged for r in rows],
-                                    entitled_all),
-        median_minutes=total.median_minutes)
-    return rows, total
-
-
-def _alert_row(district_id: int | None, name: str, raised: int, minutes: list[float],
-               entitled: bool) -> AlertRow:
-    acknowledged = suppress(len(minutes), entitled)
-    if acknowledged is HIDDEN:
-        median: int | Hidden | None = HIDDEN
-    else:
-        median = round(pystats.median(minutes)) if minutes else None
-    return AlertRow(district_id=district_id, name=name, raised=suppress(raised, entitled),
-                    acknowledged=acknowledged, median_minutes=median)
 
 
 # --- official figures ---------------------------------------------------------------------------

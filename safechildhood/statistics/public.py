@@ -21,15 +21,16 @@ from django.utils.http import http_date
 from django.utils.translation import gettext
 
 from safechildhood.geography.models import Region
+from safechildhood.periods import ReportPeriod
 from safechildhood.statistics import charts
 from safechildhood.statistics.indicators import (
     SMALL_COUNT,
     figure_years,
     official_figures,
     official_trend,
-    screening_coverage,
     screening_years,
 )
+from safechildhood.statistics.indicators_cases import coverage_table
 from safechildhood.statistics.models import CrimeFigure, Indicator
 
 PUBLIC_SECONDS = 300
@@ -62,13 +63,14 @@ def public_context(region: Region) -> dict[str, Any]:
                                  for code, label in Indicator.choices])
     screening = screening_years(region.pk)
     if screening:
-        coverage = screening_coverage(region_id=region.pk, viewer=None, year=screening[0])
+        coverage = coverage_table(region_id=region.pk, viewer=None,
+                                  period=ReportPeriod(screening[0]))
         context.update(
             coverage=coverage, coverage_year=screening[0],
             coverage_chart=charts.hbar_chart(
                 gettext("Pupils screened, percent of those to be screened, %(year)s")
                 % {"year": screening[0]},
-                [(row.name, row.coverage) for row in coverage.rows], unit="%", top=100,
+                coverage.column("coverage"), unit="%", top=100,
                 chart_id="coverage"))
     return context
 

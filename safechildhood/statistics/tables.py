@@ -54,7 +54,9 @@ class AreaRow:
     links: dict[str, str] = field(default_factory=dict)  # measure code -> records' address
 
     def __getitem__(self, code: str) -> Value:
-        return self.values.get(code)
+        # KeyError for anything not a measure, so that templates reading ``row.name`` get the
+        # attribute, not a missing measure
+        return self.values[code]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext
@@ -25,7 +26,7 @@ from django.views.decorators.http import (
 from safechildhood.access.policy import Action, require
 from safechildhood.errors import DomainError
 from safechildhood.geography.models import Region
-from safechildhood.statistics import indicators, selectors, services, spreadsheets
+from safechildhood.statistics import selectors, services, spreadsheets
 from safechildhood.statistics.forms import (
     FigureFilterForm,
     FigureUploadForm,
@@ -81,29 +82,13 @@ def public(request):
 @login_required
 @require_GET
 def overview(request):
-    """The region's indicators for the centre head and the prosecutor's analyst: official
-    figures with their change, screening coverage and crisis alerts by district, each shown as
-    the viewer is entitled to see it (small counts hidden from the analyst)."""
-    actor = request.actor
-    require(actor, Action.STATISTICS_VIEW)
-    region_id = actor.membership.region_id
+    """The statistics pages start at the dashboard (the region's indicators for a period, with
+    the official figures, screening and the rest); ``?year=`` of older links becomes its period."""
+    require(request.actor, Action.DASHBOARD_VIEW)
     form = YearForm(request.GET or None)
-    chosen = form.cleaned_data.get("year") if form.is_valid() else None
-    figure_year = chosen or next(iter(indicators.figure_years(region_id)), None)
-    screening_year = chosen or next(iter(indicators.screening_years(region_id)), None)
-    figures = (indicators.official_figures(region_id=region_id, viewer=actor, year=figure_year)
-               if figure_year else None)
-    coverage = (indicators.screening_coverage(region_id=region_id, viewer=actor,
-                                              year=screening_year) if screening_year else None)
-    alerts, alerts_total = indicators.alert_acknowledgement(
-        region_id=region_id, viewer=actor, year=screening_year) if screening_year else ([], None)
-    suppressed = any(part is not None and part.suppressed for part in (figures, coverage)) or \
-        any(r.raised is indicators.HIDDEN or r.acknowledged is indicators.HIDDEN
-            for r in [*alerts, *([alerts_total] if alerts_total else [])])
-    return render(request, "statistics/overview.html", {
-        "form": form, "figures": figures, "coverage": coverage, "alerts": alerts,
-        "alerts_total": alerts_total, "screening_year": screening_year,
-        "suppressed": suppressed, "small_count": indicators.SMALL_COUNT})
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    address = reverse("statistics:dashboard")
+    return redirect(f"{address}?{urlencode({'period': year})}" if year else address)
 
 
 # --- official figures (staff) -------------------------------------------------------------------

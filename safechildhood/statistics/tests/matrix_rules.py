@@ -10,7 +10,7 @@ DASHBOARD_VIEWERS = STATISTICIANS | {Role.REGIONAL_ADMIN.value, Role.CENTRE_SPEC
 def rules(R, roles) -> dict:
     return {
         "statistics:public": R(roles["STAFF"], public=True),
-        "statistics:overview": R(STATISTICIANS),
+        "statistics:overview": R(DASHBOARD_VIEWERS),  # a redirect to the dashboard
         "statistics:dashboard": R(DASHBOARD_VIEWERS),
         "statistics:figure-list": R(STATISTICIANS),
         "statistics:figure-export": R(STATISTICIANS),

@@ -8,19 +8,19 @@ import pytest
 from django.utils import timezone
 
 from safechildhood.people.tests.factories import PupilFactory
+from safechildhood.periods import ReportPeriod
 from safechildhood.screening.models import Assignment, CrisisAlert
 from safechildhood.screening.tests.factories import make_alert, make_assignment, make_campaign
 from safechildhood.statistics.indicators import (
     HIDDEN,
-    alert_acknowledgement,
     change_percent,
     official_figures,
     official_trend,
     percent,
-    screening_coverage,
     suppress,
     suppress_total,
 )
+from safechildhood.statistics.indicators_cases import alerts_table, coverage_table
 from safechildhood.statistics.models import CrimeFigure, FigureImport
 
 S = Assignment.Status
@@ -79,29 +79,29 @@ def screened(region):
 
 
 def test_coverage_by_district_for_the_centre_head(region, screened):
-    coverage = screening_coverage(region_id=region.region.pk, viewer=region.head,
-                                  year=screened.starts_on.year)
+    coverage = coverage_table(region_id=region.region.pk, viewer=region.head,
+                              period=ReportPeriod(screened.starts_on.year))
     rows = {row.key: row for row in coverage.rows}
     baizak = rows[region.baizak.pk]
-    assert (baizak.assigned, baizak.completed, baizak.refused, baizak.no_consent,
-            baizak.absent, baizak.pending) == (13, 7, 2, 1, 1, 2)
-    assert baizak.coverage == 54  # 7 of 13
-    assert rows[region.taraz.pk].assigned == 0
-    assert rows[region.taraz.pk].coverage is None
-    assert coverage.total.assigned == 13
+    assert (baizak["assigned"], baizak["completed"], baizak["refused"], baizak["no_consent"],
+            baizak["absent"], baizak["pending"]) == (13, 7, 2, 1, 1, 2)
+    assert baizak["coverage"] == 54  # 7 of 13
+    assert rows[region.taraz.pk]["assigned"] == 0
+    assert rows[region.taraz.pk]["coverage"] is None
+    assert coverage.total["assigned"] == 13
     assert not coverage.suppressed
 
 
 def test_coverage_for_the_public_hides_small_counts(region, screened):
-    coverage = screening_coverage(region_id=region.region.pk, viewer=None,
-                                  year=screened.starts_on.year)
+    coverage = coverage_table(region_id=region.region.pk, viewer=None,
+                              period=ReportPeriod(screened.starts_on.year))
     baizak = next(row for row in coverage.rows if row.key == region.baizak.pk)
-    assert (baizak.assigned, baizak.completed) == (13, 7)
-    assert baizak.refused is HIDDEN and baizak.no_consent is HIDDEN
-    assert baizak.absent is HIDDEN and baizak.pending is HIDDEN
-    assert baizak.coverage == 54
+    assert (baizak["assigned"], baizak["completed"]) == (13, 7)
+    assert baizak["refused"] is HIDDEN and baizak["no_consent"] is HIDDEN
+    assert baizak["absent"] is HIDDEN and baizak["pending"] is HIDDEN
+    assert baizak["coverage"] == 54
     # one district holds every refusal: the region total would give it away
-    assert coverage.total.refused is HIDDEN
+    assert coverage.total["refused"] is HIDDEN
     assert coverage.suppressed
 
 
@@ -111,19 +111,20 @@ def test_coverage_by_school_and_who_is_entitled(region, screened):
             (region.analyst, True, True),  # aggregates only
             (region.specialist, False, False),  # Baizak is assigned to the specialist
             (region.psychologist, False, True)):  # own school only
-        coverage = screening_coverage(region_id=region.region.pk, viewer=viewer, year=year,
+        coverage = coverage_table(region_id=region.region.pk, viewer=viewer,
+                              period=ReportPeriod(year),
                                       district_id=region.baizak.pk)
         first, second = ({row.key: row for row in coverage.rows}[s.pk]
                          for s in (region.school, region.other_school))
-        assert (first.refused is HIDDEN) == first_hidden, viewer.role
-        assert (second.completed is HIDDEN) == second_hidden, viewer.role
-        assert first.completed == 6
+        assert (first["refused"] is HIDDEN) == first_hidden, viewer.role
+        assert (second["completed"] is HIDDEN) == second_hidden, viewer.role
+        assert first["completed"] == 6
 
 
 def test_coverage_of_another_year_is_empty(region, screened):
-    coverage = screening_coverage(region_id=region.region.pk, viewer=region.head,
-                                  year=screened.starts_on.year - 1)
-    assert coverage.total.assigned == 0
+    coverage = coverage_table(region_id=region.region.pk, viewer=region.head,
+                              period=ReportPeriod(screened.starts_on.year - 1))
+    assert coverage.total["assigned"] == 0
 
 
 # --- crisis alerts ------------------------------------------------------------------------------
@@ -141,20 +142,25 @@ def test_median_time_from_alert_to_acknowledgement(region):
             raised_at=raised,
             acknowledged_at=raised + dt.timedelta(minutes=wait) if wait else None,
             status=CrisisAlert.Status.ACKNOWLEDGED if wait else CrisisAlert.Status.OPEN)
-    rows, total = alert_acknowledgement(region_id=region.region.pk, viewer=region.head)
-    baizak = next(r for r in rows if r.district_id == region.baizak.pk)
-    assert (baizak.raised, baizak.acknowledged, baizak.median_minutes) == (6, 5, 90)
-    assert (total.raised, total.acknowledged, total.median_minutes) == (6, 5, 90)
-    taraz = next(r for r in rows if r.district_id == region.taraz.pk)
-    assert (taraz.raised, taraz.median_minutes) == (0, None)
+    period = ReportPeriod(timezone.localdate(raised).year)
+
+    def table(viewer):
+        found = alerts_table(region_id=region.region.pk, viewer=viewer, period=period)
+        return {r.key: r for r in found.rows}, found.total
+
+    measures = ("raised", "acknowledged", "minutes_to_acknowledge")
+    rows, total = table(region.head)
+    assert tuple(rows[region.baizak.pk][m] for m in measures) == (6, 5, 90)
+    assert tuple(total[m] for m in measures) == (6, 5, 90)
+    assert (rows[region.taraz.pk]["raised"], rows[region.taraz.pk]["minutes_to_acknowledge"]) \
+        == (0, None)
     # the analyst sees 5 acknowledged (not small) but would not see 4
-    rows, total = alert_acknowledgement(region_id=region.region.pk, viewer=region.analyst)
-    assert next(r for r in rows if r.district_id == region.baizak.pk).median_minutes == 90
+    rows, total = table(region.analyst)
+    assert rows[region.baizak.pk]["minutes_to_acknowledge"] == 90
     CrisisAlert.objects.filter(acknowledged_at__isnull=False).order_by("id").first().delete()
-    rows, total = alert_acknowledgement(region_id=region.region.pk, viewer=region.analyst)
-    baizak = next(r for r in rows if r.district_id == region.baizak.pk)
-    assert (baizak.raised, baizak.acknowledged, baizak.median_minutes) == (5, HIDDEN, HIDDEN)
-    assert total.acknowledged is HIDDEN  # only one district has alerts
+    rows, total = table(region.analyst)
+    assert tuple(rows[region.baizak.pk][m] for m in measures) == (5, HIDDEN, HIDDEN)
+    assert total["acknowledged"] is HIDDEN  # only one district has alerts
 
 
 # --- official figures ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from safechildhood.accounts.tests.factories import PASSWORD
 from safechildhood.people.tests.factories import PupilFactory
@@ -66,6 +67,11 @@ def test_public_page_in_three_languages(chromium, live_server, region, axe, widt
         assert REGION[code] in page.locator("h1").inner_text()
         assert page.locator("svg.chart").count() == 5
         assert "−30" in page.locator("main").inner_text()  # Taraz: 40 → 28
+        screening = page.locator("section[aria-labelledby='coverage-title'] tbody tr")
+        names = screening.locator("th").all_inner_texts()
+        with translation.override(code):
+            assert region.baizak.name in names and "None" not in names  # the districts, named
+        assert any("14" in row and "64" in row for row in screening.all_inner_texts())
         page.screenshot(path=SHOTS / f"statistics-public-{code}-{width}.png", full_page=True)
         # nothing spills sideways on a phone but the scrolling tables
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
@@ -100,10 +106,11 @@ def test_analyst_imports_figures_with_a_preview(page, region, axe):
     axe(page, "statistics-figures")
     CrimeFigure.objects.all().delete()  # five years of figures instead
     _publish(region)
-    page.goto("/statistics/?year=2025")
-    assert "Official figures for 2025" in page.locator("main").inner_text()
-    page.screenshot(path=SHOTS / "statistics-overview-1280.png", full_page=True)
-    axe(page, "statistics-overview")
+    page.goto("/statistics/?year=2025")  # the statistics pages start at the dashboard
+    page.wait_for_url("**/statistics/dashboard/?period=2025")
+    assert "Official figures, 2025" in page.locator("main").inner_text()
+    page.screenshot(path=SHOTS / "statistics-dashboard-1280.png", full_page=True)
+    axe(page, "statistics-dashboard")
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto("/statistics/figures/")
     page.screenshot(path=SHOTS / "statistics-figures-360.png", full_page=True)

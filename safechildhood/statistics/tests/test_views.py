@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from safechildhood.people.tests.factories import PupilFactory
 from safechildhood.screening.models import Assignment
@@ -200,33 +199,16 @@ def test_another_regions_import_is_not_found(client, region):
     assert CrimeFigure.objects.count() == 0
 
 
-def test_overview_hides_small_counts_from_the_analyst_only(client, published):
-    _login(client, published.analyst)
+def test_the_statistics_pages_start_at_the_dashboard(client, region):
+    _login(client, region.analyst)
     response = client.get(reverse("statistics:overview"), {"year": 2024})
+    assert response["Location"] == reverse("statistics:dashboard") + "?period=2024"
+    response = client.get(reverse("statistics:overview"), {"year": "soon"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("statistics:dashboard")
     assert response.status_code == 200
-    korday = next(r for r in response.context["figures"].rows
-                  if r.district_id == published.korday.pk)
-    assert str(korday.cells["crimes_by_minors"].value) == "3"  # the analyst imports them
-    coverage = response.context["coverage"]  # the 2024 campaigns: none
-    assert coverage.total.assigned == 0
-    year = timezone.localdate().year
-    response = client.get(reverse("statistics:overview"), {"year": year})
-    baizak = next(r for r in response.context["coverage"].rows
-                  if r.key == published.baizak.pk)
-    assert str(baizak.refused) == "<5"
-    assert "&lt;5" in response.content.decode()
-    client.force_login(published.head.user)
-    response = client.get(reverse("statistics:overview"), {"year": year})
-    baizak = next(r for r in response.context["coverage"].rows
-                  if r.key == published.baizak.pk)
-    assert baizak.refused == 2
-    assert not response.context["suppressed"]
-
-
-def test_overview_without_data_and_with_a_wrong_year(client, region):
-    _login(client, region.head)
-    response = client.get(reverse("statistics:overview"), {"year": "soon"})
-    assert response.status_code == 200
-    assert "No official figures have been imported yet." in response.content.decode()
-    client.force_login(region.specialist.user)
+    # the dashboard names the official figures, the reports and the public page
+    page = response.content.decode()
+    for name in ("statistics:figure-list", "statistics:report-list", "statistics:public"):
+        assert f'href="{reverse(name)}"' in page
+    client.force_login(region.psychologist.user)
     assert client.get(reverse("statistics:overview")).status_code == 403
