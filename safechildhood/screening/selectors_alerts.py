@@ -20,15 +20,6 @@ from safechildhood.errors import NotFound
 from safechildhood.geography.models import District
 from safechildhood.screening.models import CrisisAlert, DutyShift
 
-# The alert pages read the alert's answers back through this module too.
-from safechildhood.screening.selectors_answers import (  # noqa: F401
-    alert_triggers,
-    flag_labels,
-    instrument_for,
-    instrument_name,
-    language,
-)
-
 LIST_ALL = "all"
 LIST_OPEN = "open"
 LIST_ACKNOWLEDGED = "acknowledged"

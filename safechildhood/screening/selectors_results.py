@@ -28,20 +28,8 @@ from safechildhood.screening.models import (
     Response,
     TriageProposal,
 )
-from safechildhood.screening.scoring import COMPLETE, FOLLOW_UP, Instrument  # noqa: F401
-
-# The results pages read answers back through this module too.
-from safechildhood.screening.selectors_answers import (  # noqa: F401
-    COMPLETENESS_LABELS,
-    answer_rows,
-    band_label,
-    flag_labels,
-    instrument_for,
-    instrument_name,
-    language,
-    raised_flags,
-    scale_rows,
-)
+from safechildhood.screening.scoring import FOLLOW_UP, Instrument
+from safechildhood.screening.selectors_answers import language
 
 # Triage levels from which a response needs a school psychologist's follow-up.
 FOLLOW_UP_LEVELS = (TriageProposal.Level.MEDIUM, TriageProposal.Level.HIGH,

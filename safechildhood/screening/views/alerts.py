@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safechildhood.access.policy import Action, can, require
 from safechildhood.errors import DomainError, Forbidden, NotFound
 from safechildhood.screening import selectors_alerts as selectors
+from safechildhood.screening import selectors_answers as answers
 from safechildhood.screening.forms_alerts import (
     AcknowledgeForm,
     AlertFilterForm,
@@ -44,14 +45,14 @@ REFRESH_SECONDS = 30  # how often the alert list refreshes itself
 
 def _alert_row(alert: CrisisAlert, now, language: str) -> dict:
     response = alert.response
-    instrument = selectors.instrument_for(response.instrument, response.version)
+    instrument = answers.instrument_for(response.instrument, response.version)
     return {
         "alert": alert,
         "open": alert.status == CrisisAlert.Status.OPEN,
         "overdue": alert.status == CrisisAlert.Status.OPEN and alert.deadline < now,
         "late": (alert.acknowledged_at is not None and alert.acknowledged_at > alert.deadline),
-        "instrument": selectors.instrument_name(instrument, response.instrument, language),
-        "flags": selectors.flag_labels(instrument, alert.flags, language),
+        "instrument": answers.instrument_name(instrument, response.instrument, language),
+        "flags": answers.flag_labels(instrument, alert.flags, language),
     }
 
 
@@ -67,7 +68,7 @@ def alert_list(request):
     page = Paginator(selectors.alert_list(actor=actor, **search.filters()),
                      ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
-    language = selectors.language()
+    language = answers.language()
     context = {
         "search": search,
         "showing": search.active(),
@@ -92,14 +93,14 @@ def alert_detail(request, pk: int):
     actor = request.actor
     alert = selectors.alert_get(actor=actor, pk=pk)
     response = alert.response
-    language = selectors.language()
-    instrument = selectors.instrument_for(response.instrument, response.version)
+    language = answers.language()
+    instrument = answers.instrument_for(response.instrument, response.version)
     now = timezone.now()
     return render(request, "screening/alert_detail.html", {
         "alert": alert,
         "pupil": alert.pupil,
         "row": _alert_row(alert, now, language),
-        "triggers": selectors.alert_triggers(instrument, response, language),
+        "triggers": answers.alert_triggers(instrument, response, language),
         "may_acknowledge": can(actor, Action.ALERT_ACKNOWLEDGE, alert),
         "may_read_answers": can(actor, Action.RESPONSE_VIEW, response),
         "form": AcknowledgeForm(),

@@ -21,9 +21,11 @@ from django.views.decorators.http import require_GET
 from safechildhood.access.policy import Action, can, require
 from safechildhood.accounts.models import Role
 from safechildhood.screening import selectors as campaign_selectors
+from safechildhood.screening import selectors_answers as answers
 from safechildhood.screening import selectors_results as selectors
 from safechildhood.screening.forms_alerts import ResultsForm
 from safechildhood.screening.models import Campaign, CrisisAlert, Response, TriageProposal
+from safechildhood.screening.scoring import COMPLETE
 
 CAMPAIGNS_PER_PAGE = 25
 FOLLOW_UPS_PER_PAGE = 25
@@ -32,17 +34,17 @@ PROPOSALS_PER_PAGE = 25
 
 
 def _response_row(response: Response, language: str) -> dict:
-    instrument = selectors.instrument_for(response.instrument, response.version)
+    instrument = answers.instrument_for(response.instrument, response.version)
     return {
         "response": response,
-        "instrument": selectors.instrument_name(instrument, response.instrument, language),
-        "band": selectors.band_label(instrument, response.band, language),
-        "completeness": selectors.COMPLETENESS_LABELS.get(response.completeness,
+        "instrument": answers.instrument_name(instrument, response.instrument, language),
+        "band": answers.band_label(instrument, response.band, language),
+        "completeness": answers.COMPLETENESS_LABELS.get(response.completeness,
                                                           response.completeness),
-        "complete": response.completeness == selectors.COMPLETE,
+        "complete": response.completeness == COMPLETE,
         "level": (TriageProposal.Level(response.level).label
                   if response.level in TriageProposal.Level.values else ""),
-        "flags": selectors.flag_labels(instrument, selectors.raised_flags(response), language),
+        "flags": answers.flag_labels(instrument, answers.raised_flags(response), language),
     }
 
 
@@ -55,11 +57,11 @@ def results_index(request):
         status=Campaign.Status.DRAFT)
     page = Paginator(campaigns, CAMPAIGNS_PER_PAGE).get_page(request.GET.get("page"))
     counts = selectors.results_counts(actor=actor, campaign_ids=[c.pk for c in page])
-    language = selectors.language()
+    language = answers.language()
     rows = [{
         "campaign": c,
         "submitted": counts.get(c.pk, 0),
-        "instruments": [(code, selectors.instrument_name(selectors.instrument_for(code), code,
+        "instruments": [(code, answers.instrument_name(answers.instrument_for(code), code,
                                                          language))
                         for code in c.instrument_codes],
     } for c in page.object_list]
@@ -72,9 +74,9 @@ def results_campaign(request, pk: int):
     actor = request.actor
     campaign = campaign_selectors.campaign_get(actor=actor, pk=pk)
     require(actor, Action.RESULTS_VIEW, campaign)
-    language = selectors.language()
+    language = answers.language()
     versions = {i["code"]: i["version"] for i in campaign.instruments}
-    choices = [(code, selectors.instrument_name(selectors.instrument_for(code, version), code,
+    choices = [(code, answers.instrument_name(answers.instrument_for(code, version), code,
                                                 language))
                for code, version in versions.items()]
     centre = actor.has_role(Role.CENTRE_HEAD, Role.CENTRE_SPECIALIST)
@@ -82,7 +84,7 @@ def results_campaign(request, pk: int):
                        districts=selectors.results_districts(actor=actor) if centre else None)
     code = form.instrument_code()
     district = form.chosen_district()
-    instrument = selectors.instrument_for(code, versions.get(code)) if code else None
+    instrument = answers.instrument_for(code, versions.get(code)) if code else None
     distribution = (selectors.results_distribution(actor=actor, campaign=campaign,
                                                    instrument=instrument, district=district)
                     if instrument is not None else None)
@@ -109,7 +111,7 @@ def results_campaign(request, pk: int):
 def pupil_screening(request, pk: int):
     actor = request.actor
     pupil = selectors.pupil_screening_get(actor=actor, pk=pk)
-    language = selectors.language()
+    language = answers.language()
     page = Paginator(selectors.pupil_responses(actor=actor, pupil=pupil),
                      RESPONSES_PER_PAGE).get_page(request.GET.get("page"))
     proposals = Paginator(selectors.pupil_proposals(actor=actor, pupil=pupil),
@@ -129,8 +131,8 @@ def pupil_screening(request, pk: int):
 def response_detail(request, pk: int):
     actor = request.actor
     response = selectors.response_get(actor=actor, pk=pk)
-    language = selectors.language()
-    instrument = selectors.instrument_for(response.instrument, response.version)
+    language = answers.language()
+    instrument = answers.instrument_for(response.instrument, response.version)
     try:
         alert = response.alert
     except CrisisAlert.DoesNotExist:
@@ -139,8 +141,8 @@ def response_detail(request, pk: int):
         "response": response,
         "pupil": response.pupil,
         "row": _response_row(response, language),
-        "answers": selectors.answer_rows(instrument, response, language),
-        "scales": selectors.scale_rows(instrument, response, language),
+        "answers": answers.answer_rows(instrument, response, language),
+        "scales": answers.scale_rows(instrument, response, language),
         "alert": alert if alert is not None and can(actor, Action.ALERT_VIEW, alert) else None,
         "proposals": list(selectors.pupil_proposals(actor=actor, pupil=response.pupil,
                                                     response=response)),
