@@ -16,10 +16,10 @@ bands, a critical item, skip logic, triage rules) written to a temporary SC_INST
 
 (a) Bulk import: ``--import-rows`` (100,000) pupils of one school, each with a one-time code; a
     CSV of one 30-item questionnaire per pupil (about 2 % blanks, about 3 % critical answers)
-    goes through ``results_import_start`` and the task (run at once: HUEY_IMMEDIATE): the check
-    pass (each row read, checked and scored once, kept in a temporary file), then the apply pass
-    in one transaction (COPY / executemany of the kept rows, triage proposals, crisis alerts,
-    assignments completed). Printed next to it, in the same run: the database's ceiling for the
+    goes through ``results_import_start`` and the task (run at once: HUEY_IMMEDIATE): one
+    transaction in which each batch of rows is read, checked and scored while a second thread
+    writes the batch before (COPY / executemany, triage proposals, assignments completed; the
+    crisis alerts at the end). Printed next to it, in the same run: the database's ceiling for the
     same rows, i.e. the stored response rows inserted again into a copy of the table without its
     indexes (executemany on SQLite, COPY on PostgreSQL). Then the same import of
     ``--trace-rows`` (20,000) rows at a second school under tracemalloc, for the peak Python

@@ -181,9 +181,14 @@ else:
         "immediate": HUEY_IMMEDIATE,
         "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread"},
     }
+    # One host's web workers and task consumer share the cache through files (the progress
+    # of an import, the rate limits); the tests run in one process.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        } if TESTING else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
         }
     }
 

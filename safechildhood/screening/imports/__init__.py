@@ -9,20 +9,21 @@ streaming:
 
 1. the check looks at every row: who it is, that the pupil is in this campaign at this school,
    that the questionnaire is assigned and not yet submitted, no row twice, every answer code;
-   it stores its progress as it goes. While no row has a problem, the rows that fit are scored
-   with the same ``scored_fields`` and follow-up rules as a paper form typed in one at a time,
-   and kept, ready to be written, in a temporary file (``stage``);
-2. only if no row has a problem, the apply writes the kept rows in one transaction, a batch
-   at a time in a few statements (COPY on PostgreSQL), with the triage proposals, crisis alerts
-   and completed assignments a paper form would give, so these cannot differ. Anything that
-   changed in between (a pupil finished online meanwhile) rejects the whole file.
+   its progress goes where the pages read it as it goes. While no row has a problem, the rows
+   that fit are scored with the same ``scored_fields`` and follow-up rules as a paper form
+   typed in one at a time (``stage``);
+2. the scored rows are written a batch at a time in a few statements (COPY on PostgreSQL), with
+   the triage proposals, crisis alerts and completed assignments a paper form would give, so
+   these cannot differ, by a second thread on the same connection while the next batch is
+   checked. Check and writes share one transaction: a problem in any row, or anything that
+   changed meanwhile (a pupil finished online), rolls back the whole file.
 
 Problems are stored as codes with parameters and translated when shown. Nothing personal (codes,
 IINs, names) goes into the problems, the audit log or the logs.
 
 Modules, in reading order: ``problems`` (codes and their messages), ``table`` (the file, its
-header and rows), ``check`` (rows against the campaign), ``stage`` (scored rows kept for the
-apply), ``apply`` and ``write`` (writing them), ``service`` (upload, the background job,
+header and rows), ``check`` (rows against the campaign), ``stage`` (scored rows ready to
+be written), ``apply`` and ``write`` (writing them), ``service`` (upload, the background job,
 reads), ``template`` (the .xlsx to fill in).
 """
 

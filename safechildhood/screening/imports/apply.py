@@ -1,16 +1,17 @@
-"""Writing staged rows (checked and scored by the check pass): the same responses, triage
-proposals, crisis alerts and completed assignments as paper forms typed in one at a time, written
-a batch at a time in a few statements. What may have changed since the check rejects the file
-(``ChangedMeanwhile`` or ``IntegrityError``): a response started or finished online meanwhile
-(the unique constraint; a draft no longer a draft), a refusal recorded (the assignments
-completed are counted)."""
+"""Writing staged rows (checked and scored): the same responses, triage proposals, crisis
+alerts and completed assignments as paper forms typed in one at a time, written a batch at a
+time in a few statements, by a second thread while the next batch is checked (``Background``).
+What may have changed since a batch was checked rejects the file (``ChangedMeanwhile`` or
+``IntegrityError``): a response started or finished online meanwhile (the unique constraint; a
+draft no longer a draft), a refusal recorded (the assignments completed are counted)."""
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections import defaultdict
-from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.utils import timezone
 
 from safechildhood.access.policy import Actor
@@ -18,7 +19,7 @@ from safechildhood.audit.services import audit_record_many
 from safechildhood.directory.models import School
 from safechildhood.screening.imports.check import ChangedMeanwhile
 from safechildhood.screening.imports.stage import Staged
-from safechildhood.screening.imports.write import insert_rows
+from safechildhood.screening.imports.write import ids_condition, insert_rows
 from safechildhood.screening.models import (
     Assignment,
     CrisisAlert,
@@ -52,13 +53,14 @@ class BulkWriter:
         self.school = school
         self.actor = actor
         self.created = 0
-        self._on_duty: Any = None
-        self._on_duty_known = False
+        # (pupil, response, (flags, acute)) of the critical results, alerted by ``finish``
+        self._critical: list[tuple[int, int, tuple[tuple[str, ...], bool]]] = []
 
     def write(self, batch: list[Staged]) -> None:
-        """Store a batch as submitted responses with their follow-up; complete the assignments
-        that now have every questionnaire. A response that appeared since the check (the pupil
-        started online) breaks the unique constraint: ``IntegrityError``."""
+        """Store a batch as submitted responses with their triage proposals (the crisis alerts
+        wait for ``finish``); complete the assignments that now have every questionnaire. A
+        response that appeared since the check (the pupil started online) breaks the unique
+        constraint: ``IntegrityError``."""
         if not batch:
             return
         now = timezone.now()
@@ -68,7 +70,8 @@ class BulkWriter:
         self._update_drafts([s for s in batch if s.draft_id is not None], now)
         ids.update({(s.assignment_id, s.instrument): s.draft_id for s in batch if s.draft_id})
         self._proposals(batch, ids, now)
-        self._alerts([s for s in batch if s.alert is not None], ids)
+        self._critical += [(s.pupil_id, ids[s.assignment_id, s.instrument], s.alert)
+                           for s in batch if s.alert is not None]
         self._complete(batch, now)
         self.created += len(new)
 
@@ -108,21 +111,20 @@ class BulkWriter:
              TriageProposal.Status.PROPOSED, at, "")
             for s in batch for category, level, evidence in s.proposals])
 
-    def _alerts(self, critical: list[Staged], ids: dict[tuple[int, str], int]) -> None:
+    def finish(self) -> None:
         """A crisis alert for each critical result, raised as the paper form raises it (the
-        specialist on duty for the school's district, the same deadline rule, audited)."""
+        specialist on duty for the school's district, the same deadline rule, audited): all
+        of the file's at the end, in one insert and one chained audit insert."""
+        critical, self._critical = self._critical, []
         if not critical:
             return
         now = timezone.now()
-        if not self._on_duty_known:
-            self._on_duty = on_duty_for(self.school.district_id, timezone.localdate(now))
-            self._on_duty_known = True
+        on_duty = on_duty_for(self.school.district_id, timezone.localdate(now))
         alerts = CrisisAlert.objects.bulk_create([
-            CrisisAlert(pupil_id=s.pupil_id, response_id=ids[s.assignment_id, s.instrument],
-                        school=self.school, district_id=self.school.district_id,
-                        flags=list(s.alert[0]), acute=s.alert[1], raised_at=now,
-                        deadline=alert_deadline(now, s.alert[1]), on_duty=self._on_duty)
-            for s in critical])
+            CrisisAlert(pupil_id=pupil_id, response_id=response_id, school=self.school,
+                        district_id=self.school.district_id, flags=list(flags), acute=acute,
+                        raised_at=now, deadline=alert_deadline(now, acute), on_duty=on_duty)
+            for pupil_id, response_id, (flags, acute) in critical])
         audit_record_many(actor=self.actor, action="screening.alert.raised",
                           events=[(alert, alert_audit_data(alert)) for alert in alerts])
 
@@ -131,10 +133,17 @@ class BulkWriter:
         Most assignments have one questionnaire, the row's: completed at once, unless it was
         refused meanwhile. The others are looked up, with what earlier batches wrote."""
         single = [s.assignment_id for s in batch if s.assigned == (s.instrument,)]
-        updated = (Assignment.objects.filter(pk__in=single).exclude(status__in=_NOT_SCREENED)
-                   .update(status=Assignment.Status.COMPLETED, completed_at=now))
-        if updated != len(single):
-            raise ChangedMeanwhile
+        if single:
+            quote = connection.ops.quote_name
+            among, ids = ids_condition("id", single)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {quote(Assignment._meta.db_table)} "  # noqa: S608
+                    f"SET status = %s, completed_at = %s WHERE {among} AND status NOT IN (%s, %s)",
+                    [Assignment.Status.COMPLETED, connection.ops.adapt_datetimefield_value(now),
+                     *ids, *_NOT_SCREENED])
+                if cursor.rowcount != len(single):
+                    raise ChangedMeanwhile
         several = [s for s in batch if s.assigned != (s.instrument,)]
         if not several:
             return
@@ -154,3 +163,55 @@ class BulkWriter:
         if finished:
             Assignment.objects.filter(pk__in=finished).update(
                 status=Assignment.Status.COMPLETED, completed_at=now)
+
+
+class Background:
+    """Runs a ``BulkWriter`` in a second thread on the caller's own connection, so that the
+    database stores one batch while Python checks and scores the next (psycopg and sqlite3
+    let other Python code run while the database works). One connection, one transaction: the
+    thread borrows the caller's connection, and ``lock`` makes the two take turns on it. While
+    this runs the caller only reads (its look-ups hold ``lock`` too) and opens no transaction
+    or savepoint. Leaving the ``with`` block waits for the batches handed over; the first
+    error of the writer is raised then, or by the next ``put``."""
+
+    def __init__(self, writer: BulkWriter, lock: threading.Lock):
+        self.writer = writer
+        self.lock = lock
+        self._batches: queue.Queue[list[Staged] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._connection = connections[DEFAULT_DB_ALIAS]
+        self._thread = threading.Thread(target=self._run, name="results-import-writer",
+                                        daemon=True)
+
+    def __enter__(self) -> Background:
+        self._connection.inc_thread_sharing()
+        self._thread.start()
+        return self
+
+    def put(self, batch: list[Staged]) -> None:
+        self._raise()
+        if batch:
+            self._batches.put(batch)
+
+    def _run(self) -> None:
+        connections[DEFAULT_DB_ALIAS] = self._connection  # this thread's ORM uses it too
+        while (batch := self._batches.get()) is not None:
+            if self._error is not None:
+                continue  # after a failure, only take what is handed over until the end
+            try:
+                with self.lock:
+                    self.writer.write(batch)
+            except BaseException as error:  # raised again in the caller's thread
+                self._error = error
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        self._batches.put(None)
+        self._thread.join()
+        self._connection.dec_thread_sharing()
+        if exc_type is None or (exc_type is not None and issubclass(exc_type, DatabaseError)):
+            # the writer's failure explains a failed look-up (the transaction is aborted)
+            self._raise()

@@ -1,11 +1,13 @@
 """Checking rows against the campaign, a batch at a time: who each row is, that the pupil is
 in this campaign at this school, that the questionnaire is assigned and not yet submitted, no
-row twice, every answer code. Rows that fit are handed on (to be scored and kept for the
-apply), once; the apply checks only what may have changed since (``apply``)."""
+row twice, every answer code. Rows that fit are handed on, once, to be scored and written
+while the next batch is checked; the writer catches only what may have changed since
+(``apply``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,15 +63,18 @@ class _Target:
 
 
 _NONE: dict[str, str] = {}
+_Found = tuple[dict[int, "_Target | None"], dict[tuple[int, str], tuple[int, str]]]
 
 
 class _Checker:
     """Checks rows a batch at a time against the campaign, remembering only keys: which
     pupil and questionnaire each earlier row was."""
 
-    def __init__(self, campaign: Campaign, school_id: int):
+    def __init__(self, campaign: Campaign, school_id: int,
+                 lock: AbstractContextManager[Any] | None = None):
         self.campaign = campaign
         self.school_id = school_id
+        self._lock = lock or nullcontext()
         self.instruments = {i["code"]: instrument_get(i["code"], i["version"])
                             for i in campaign.instruments}
         self._lookups = {code: _answer_lookups(i) for code, i in self.instruments.items()}
@@ -85,10 +90,27 @@ class _Checker:
     def full(self) -> bool:
         return len(self.errors) >= MAX_ERRORS
 
-    def check(self, rows: list[Row]) -> list[Checked]:
+    def load(self) -> None:
+        """The school's assignments in this campaign and the responses they already have, read
+        once (a school has a few thousand pupils): the rows are matched against these, and the
+        database is asked again only about rows that do not match (an IIN, a wrong code)."""
+        self._assignments = {
+            hashed: _Target(pk, pupil_id, instruments, status)
+            for hashed, pk, pupil_id, instruments, status in
+            Assignment.objects.filter(campaign=self.campaign, school_id=self.school_id)
+            .order_by().values_list("code_hash", "pk", "pupil_id", "instruments", "status")}
+        self._drafts = {(a, code): (pk, status) for a, code, pk, status in
+                        Response.objects.filter(assignment__campaign=self.campaign,
+                                                assignment__school_id=self.school_id)
+                        .order_by().values_list("assignment_id", "instrument", "pk", "status")}
+
+    def look_up(self, rows: list[Row]) -> _Found:
+        """Who the rows are: their assignments and any responses already there."""
+        return self._targets(rows), self._drafts
+
+    def check(self, rows: list[Row], found: _Found) -> list[Checked]:
         self.rows += len(rows)
-        targets = self._targets(rows)
-        drafts = self._responses([t.assignment_id for t in targets.values() if t is not None])
+        targets, drafts = found
         checked = []
         for row in rows:
             before = len(self.errors)
@@ -153,41 +175,31 @@ class _Checker:
 
     def _targets(self, rows: list[Row]) -> dict[int, _Target | None]:
         """Each row's assignment in this campaign at this school, or a problem."""
-        by_code: dict[str, Any] = {}
         hashes = {r.number: code_hash(r.code) for r in rows
                   if r.code and code_looks_valid(r.code)}
-        if hashes:
-            fields = ["code_hash", "pk", "campaign_id", "school_id", "pupil_id", "instruments",
-                      "status"]
-            if any(r.iin for r in rows if r.code):
-                fields.append("pupil__iin")  # to compare with the IIN written next to the code
-            for found in (Assignment.objects.filter(code_hash__in=set(hashes.values()))
-                          .values(*fields)):
-                by_code[found["code_hash"]] = found
-        iins = {r.iin for r in rows if not r.code and len(r.iin) == 12 and r.iin.isdigit()}
-        by_iin: dict[str, Any] = {}
+        iins = {r.iin for r in rows if r.iin and len(r.iin) == 12 and r.iin.isdigit()}
+        others = {h for h in hashes.values() if h not in self._assignments}
+        elsewhere: dict[str, tuple[int, int]] = {}  # codes of other campaigns or schools
+        pupil_iins: dict[int, str] = {}
         at_school: set[str] = set()
-        if iins:
-            for found in (Assignment.objects.filter(campaign=self.campaign,
-                                                    school_id=self.school_id,
-                                                    pupil__iin__in=iins)
-                          .exclude(pupil__status=Pupil.Status.MERGED)
-                          .values("pk", "pupil_id", "instruments", "status", "pupil__iin")):
-                by_iin[found["pupil__iin"]] = found
-            at_school = set(Pupil.objects.filter(school_id=self.school_id, iin__in=iins)
-                            .exclude(status=Pupil.Status.MERGED)
-                            .values_list("iin", flat=True))
+        by_iin: dict[str, _Target] = {}
+        if others or iins:
+            with self._lock:  # the database connection, shared with the writer (``apply``)
+                if others:
+                    elsewhere = {h: (c, s) for h, c, s in Assignment.objects
+                                 .filter(code_hash__in=others)
+                                 .values_list("code_hash", "campaign_id", "school_id")}
+                if iins:
+                    by_iin, pupil_iins, at_school = self._by_iin(rows, hashes, iins)
         targets: dict[int, _Target | None] = {}
         for row in rows:
             found, column, code = None, "code", None
             if row.code:
-                found = by_code.get(hashes.get(row.number, ""))
+                hashed = hashes.get(row.number, "")
+                found = self._assignments.get(hashed)
                 if found is None:
-                    code = "code_unknown"
-                elif (found["campaign_id"] != self.campaign.pk
-                      or found["school_id"] != self.school_id):
-                    found, code = None, "not_in_campaign"
-                elif row.iin and found["pupil__iin"] != row.iin:
+                    code = "not_in_campaign" if hashed in elsewhere else "code_unknown"
+                elif row.iin and pupil_iins.get(found.pupil_id) != row.iin:
                     found, column, code = None, "iin", "code_iin_mismatch"
             elif row.iin:
                 column = "iin"
@@ -201,16 +213,25 @@ class _Checker:
                 code = "pupil_required"
             if code is not None:
                 self.errors.append(problem(row.number, column, code))
-            targets[row.number] = None if found is None else _Target(
-                found["pk"], found["pupil_id"], found["instruments"], found["status"])
+            targets[row.number] = found
         return targets
 
-    def _responses(self, assignment_ids: list[int]) -> dict[tuple[int, str], tuple[int, str]]:
-        if not assignment_ids:
-            return {}
-        return {(a, code): (pk, status) for a, code, pk, status in
-                Response.objects.filter(assignment_id__in=assignment_ids)
-                .values_list("assignment_id", "instrument", "pk", "status")}
+    def _by_iin(self, rows: list[Row], hashes: dict[int, str], iins: set[str]
+                ) -> tuple[dict[str, _Target], dict[int, str], set[str]]:
+        """For rows that name the pupil by IIN: the assignments by IIN, the IINs of the pupils
+        whose codes are written next to an IIN, and the IINs of the school's pupils."""
+        by_iin = {iin: _Target(pk, pupil_id, instruments, status)
+                  for pk, pupil_id, instruments, status, iin in
+                  Assignment.objects.filter(campaign=self.campaign, school_id=self.school_id,
+                                            pupil__iin__in=iins)
+                  .exclude(pupil__status=Pupil.Status.MERGED)
+                  .values_list("pk", "pupil_id", "instruments", "status", "pupil__iin")}
+        with_code = {self._assignments[hashes[r.number]].pupil_id for r in rows
+                     if r.code and r.iin and hashes.get(r.number) in self._assignments}
+        pupil_iins = dict(Pupil.objects.filter(pk__in=with_code).values_list("pk", "iin"))
+        at_school = set(Pupil.objects.filter(school_id=self.school_id, iin__in=iins)
+                        .exclude(status=Pupil.Status.MERGED).values_list("iin", flat=True))
+        return by_iin, pupil_iins, at_school
 
     def _fits(self, row: Row, target: _Target, code: str,
               drafts: dict[tuple[int, str], tuple[int, str]]) -> _Target | None:
@@ -239,27 +260,37 @@ class CheckResult:
 
 def results_check(content: bytes, file_name: str, *, campaign: Campaign, school_id: int,
                   on_progress: Callable[[int, int | None], None] | None = None,
-                  on_checked: Callable[[list[Checked]], None] | None = None) -> CheckResult:
+                  on_checked: Callable[[list[Checked]], None] | None = None,
+                  lock: AbstractContextManager[Any] | None = None) -> CheckResult:
     """Check every row; ``on_checked`` receives each batch of rows that fit while no row has
-    had a problem (once one has, nothing will be applied)."""
+    had a problem (once one has, nothing will be applied). The look-ups of a batch hold
+    ``lock``, when another thread writes on the same connection meanwhile."""
     rows, estimate = read_table(content, file_name)
-    checker = _Checker(campaign, school_id)
+    checker = _Checker(campaign, school_id, lock)
+    checker.load()
     layout, header_errors = find_layout(rows, checker.item_ids)
     if header_errors:
         return CheckResult(rows=0, errors=header_errors)
     estimate = max(0, estimate - layout.header_row) if estimate is not None else None
     reported = 0
+    fitting: list[Checked] | None = None
     for batch in batched(data_rows(rows, layout), BATCH_SIZE):
         if checker.rows + len(batch) > MAX_ROWS:
             raise FileError("too_many_rows", max=MAX_ROWS)
-        checked = checker.check(batch)
-        if on_checked is not None and not checker.errors:
-            on_checked(checked)
+        found = checker.look_up(batch)
+        # the batch before is handed on only now: a writer on the same connection writes it
+        # while this one is checked, not while this one is looked up
+        if fitting is not None and on_checked is not None:
+            on_checked(fitting)
+        checked = checker.check(batch, found)
+        fitting = None if checker.errors else checked
         if checker.full:
             break
         if on_progress is not None and checker.rows - reported >= PROGRESS_EVERY:
             on_progress(checker.rows, estimate)
             reported = checker.rows
+    if fitting is not None and on_checked is not None:
+        on_checked(fitting)
     if checker.rows == 0:
         raise FileError("no_rows")
     errors = sorted(checker.errors, key=lambda e: e.get("row") or 0)

@@ -4,14 +4,16 @@ pages."""
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from functools import partial
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,10 +24,10 @@ from safechildhood.directory.models import School
 from safechildhood.errors import DomainError, NotFound
 from safechildhood.people.imports.problems import FileError, problem
 from safechildhood.people.imports.table import detect_format
-from safechildhood.screening.imports.apply import BulkWriter
+from safechildhood.screening.imports.apply import Background, BulkWriter
 from safechildhood.screening.imports.check import ChangedMeanwhile, results_check
 from safechildhood.screening.imports.problems import MESSAGES, problem_message
-from safechildhood.screening.imports.stage import Spool, staged
+from safechildhood.screening.imports.stage import staged
 from safechildhood.screening.models import (
     Campaign,
     JobStatus,
@@ -33,6 +35,8 @@ from safechildhood.screening.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+PROGRESS_SECONDS = 3600  # a progress figure outlives no import
 
 
 def results_import_start(*, actor: Actor, campaign: Campaign,
@@ -74,9 +78,9 @@ def _enqueue(import_id: int) -> None:
 
 
 def results_import_process(*, import_id: int) -> ResponseImport | None:
-    """Check an uploaded file and, if every row is right, apply it; else reject it with the
-    list of problems. Safe to run again: a finished import is left as it is, an interrupted one
-    starts its check again (nothing is written until the check has passed)."""
+    """Check an uploaded file and write its rows as they pass, in one transaction: kept if
+    every row is right, else rolled back and the import rejected with the list of problems.
+    Safe to run again: a finished import is left as it is, an interrupted one starts again."""
     found = (ResponseImport.objects.defer("content").select_related("campaign")
              .filter(pk=import_id).first())
     if found is None or found.status in (JobStatus.DONE, JobStatus.FAILED):
@@ -85,52 +89,64 @@ def results_import_process(*, import_id: int) -> ResponseImport | None:
     if found.campaign.status != Campaign.Status.OPEN:
         return _reject(found, [problem(None, None, "campaign_closed")])
     content = ResponseImport.objects.values_list("content", flat=True).get(pk=import_id)
-    with Spool() as spool:
-        try:
-            checked = results_check(content, found.file_name, campaign=found.campaign,
-                                    school_id=found.school_id,
-                                    on_progress=partial(_store_progress, import_id),
-                                    on_checked=lambda rows: spool.write(staged(rows)))
-        except FileError as error:
-            return _reject(found, [error.as_dict()])
-        except Exception as exc:
-            _log_failure(import_id, "check", exc)
-            return _reject(found, [problem(None, None, "apply_failed", import_id=import_id)])
-        del content
-        _set(import_id, processed_rows=checked.rows, total_rows=checked.rows)
-        if checked.errors:
-            return _reject(found, checked.errors, rows=checked.rows)
-        try:
-            return _apply(import_id, spool)
-        except (ChangedMeanwhile, IntegrityError) as exc:
-            _log_failure(import_id, "apply", exc, expected=True)
-            return _reject(found, [problem(None, None, "changed_meanwhile")])
-        except Exception as exc:
-            _log_failure(import_id, "apply", exc)
-            return _reject(found, [problem(None, None, "apply_failed", import_id=import_id)])
+    try:
+        return _run(import_id, content)
+    except _Rejected as rejected:
+        return _reject(found, rejected.errors, rows=rejected.rows)
+    except FileError as error:
+        return _reject(found, [error.as_dict()])
+    except (ChangedMeanwhile, IntegrityError) as exc:
+        _log_failure(import_id, exc, expected=True)
+        return _reject(found, [problem(None, None, "changed_meanwhile")])
+    except Exception as exc:
+        _log_failure(import_id, exc)
+        return _reject(found, [problem(None, None, "apply_failed", import_id=import_id)])
+    finally:
+        cache.delete(_progress_key(import_id))
 
 
-def _apply(import_id: int, spool: Spool) -> ResponseImport:
-    """Write the staged rows in one transaction: all of them or, if anything fails, none."""
+class _Rejected(Exception):
+    """The file had problems: nothing it wrote is kept."""
+
+    def __init__(self, errors: list[dict[str, Any]], rows: int):
+        super().__init__(len(errors))
+        self.errors = errors
+        self.rows = rows
+
+
+def _run(import_id: int, content: bytes) -> ResponseImport:
+    """The check and the writes in one transaction, the school locked (one import at a time
+    per school; the roster import takes the same lock): while a batch is checked and scored,
+    the one before is written (``Background``). A problem in any row rolls back what was
+    written; re-reading the import under the lock makes a repeated run a no-op."""
     with transaction.atomic():
-        # One import at a time per school (the roster import takes the same lock); re-reading
-        # the import under the lock makes a repeated run a no-op.
         locked = (ResponseImport.objects.select_for_update().defer("content")
                   .select_related("campaign", "uploaded_by").get(pk=import_id))
         school = (School.objects.select_for_update().select_related("district")
                   .get(pk=locked.school_id))
         if locked.status != JobStatus.RUNNING:
             return locked
-        if Campaign.objects.filter(pk=locked.campaign_id).values_list(
-                "status", flat=True).first() != Campaign.Status.OPEN:
+        if locked.campaign.status != Campaign.Status.OPEN:
             raise ChangedMeanwhile
+        if connection.vendor == "postgresql":
+            # foreign keys checked as each batch is written, while the next is checked,
+            # rather than all together at the commit
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         actor = _uploader(locked)
         writer = BulkWriter(results_import=locked, school=school, actor=actor)
-        for batch in spool.batches():
-            writer.write(batch)
-        rows = locked.processed_rows
+        lock = threading.Lock()
+        with Background(writer, lock) as background:
+            checked = results_check(content, locked.file_name, campaign=locked.campaign,
+                                    school_id=locked.school_id,
+                                    on_progress=partial(_store_progress, import_id),
+                                    on_checked=lambda rows: background.put(staged(rows)),
+                                    lock=lock)
+            if checked.errors:
+                raise _Rejected(checked.errors, checked.rows)
+        writer.finish()
         locked.status = JobStatus.DONE
-        locked.total_rows = rows
+        locked.total_rows = locked.processed_rows = checked.rows
         locked.created_count = writer.created
         locked.errors = []
         locked.finished_at = timezone.now()
@@ -138,8 +154,8 @@ def _apply(import_id: int, spool: Spool) -> ResponseImport:
                                    "errors", "finished_at"])
         audit_record(actor=actor, action="screening.import.imported", target=locked,
                      data={"import_id": locked.pk, "campaign_id": locked.campaign_id,
-                           "rows": rows, "created": writer.created,
-                           "updated": rows - writer.created})
+                           "rows": checked.rows, "created": writer.created,
+                           "updated": checked.rows - writer.created})
     return locked
 
 
@@ -169,8 +185,23 @@ def _set(import_id: int, **values: Any) -> None:
         ResponseImport.objects.filter(pk=import_id).update(**values)
 
 
+def _progress_key(import_id: int) -> str:
+    return f"screening:results-import:{import_id}:progress"
+
+
 def _store_progress(import_id: int, processed: int, estimated: int | None) -> None:
-    _set(import_id, processed_rows=processed, total_rows=max(processed, estimated or 0))
+    """While the rows are checked the import's transaction is open, so its progress goes to
+    the cache (shared by the web and the task workers), where the pages read it."""
+    cache.set(_progress_key(import_id), (processed, max(processed, estimated or 0)),
+              PROGRESS_SECONDS)
+
+
+def _with_progress(results_import: ResponseImport) -> ResponseImport:
+    if results_import.status == JobStatus.RUNNING:
+        progress = cache.get(_progress_key(results_import.pk))
+        if progress is not None:
+            results_import.processed_rows, results_import.total_rows = progress
+    return results_import
 
 
 def _uploader(results_import: ResponseImport) -> Actor:
@@ -181,13 +212,13 @@ def _uploader(results_import: ResponseImport) -> Actor:
     return Actor(user=user, membership=membership)
 
 
-def _log_failure(import_id: int, stage: str, exc: BaseException, *, expected=False) -> None:
+def _log_failure(import_id: int, exc: BaseException, *, expected=False) -> None:
     # An exception's text may quote the data: log its type and the project's frames only.
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if "/safechildhood/" in f.filename.replace("\\", "/")][-4:]
     where = "".join(traceback.format_list(frames)).rstrip()
     log = logger.warning if expected else logger.error
-    log("results import %s failed in %s: %s\n%s", import_id, stage, type(exc).__name__, where)
+    log("results import %s failed: %s\n%s", import_id, type(exc).__name__, where)
 
 
 def results_import_list(*, actor: Actor, campaign: Campaign) -> QuerySet[ResponseImport]:
@@ -204,4 +235,4 @@ def results_import_get(*, actor: Actor, pk: int) -> ResponseImport:
              .select_related("uploaded_by", "campaign").defer("content").filter(pk=pk).first())
     if found is None:
         raise NotFound(_("Not found."), code="not_found")
-    return found
+    return _with_progress(found)

@@ -1,18 +1,11 @@
-"""Checked rows, scored once and kept until the apply: the check pass scores every row that fits
-and writes it, ready to be stored, to a temporary file on disk a batch at a time. The apply pass
-reads the batches back instead of reading and checking the upload again, and memory holds one
-batch, whatever the size of the file.
-
-The file is the import's own (created unlinked, in the system's temporary directory) and lives
-as long as the job: a job that is interrupted starts again from the check, as before."""
+"""Checked rows, scored once and made ready to be written: every row that fits is scored with
+the same rules as a paper form, and its columns and follow-up prepared, a batch at a time (memory
+holds a few batches, whatever the size of the file)."""
 
 from __future__ import annotations
 
 import json
-import pickle
-import tempfile
-from collections.abc import Iterator
-from typing import IO, NamedTuple
+from typing import NamedTuple
 
 from safechildhood.screening.imports.check import Checked
 from safechildhood.screening.services.responses import (
@@ -67,35 +60,3 @@ def staged(checked: list[Checked]) -> list[Staged]:
             tuple(proposals),
             (tuple(alert_flags(result)), result.acute) if result.critical else None))
     return out
-
-
-class Spool:
-    """Batches of staged rows in a temporary file: written in order, read back in order."""
-
-    def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(  # noqa: SIM115 - closed by close()
-            prefix="sc-results-import-")
-        self.rows = 0
-
-    def write(self, batch: list[Staged]) -> None:
-        if batch:
-            pickle.dump([tuple(s) for s in batch], self._file, protocol=pickle.HIGHEST_PROTOCOL)
-            self.rows += len(batch)
-
-    def batches(self) -> Iterator[list[Staged]]:
-        self._file.seek(0)
-        while True:
-            try:
-                batch = pickle.load(self._file)  # noqa: S301 - our own file, written above
-            except EOFError:
-                return
-            yield [Staged._make(s) for s in batch]
-
-    def close(self) -> None:
-        self._file.close()
-
-    def __enter__(self) -> Spool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

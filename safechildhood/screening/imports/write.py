@@ -5,6 +5,7 @@ the new rows without reading them back."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,3 +50,12 @@ def _new_ids(table: str, count: int) -> list[int]:
             f"COALESCE((SELECT MAX(id) FROM {quoted}), 0))", [table])
         first = cursor.fetchone()[0] + 1
     return list(range(first, first + count))
+
+
+def ids_condition(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """``column`` is one of ``ids``, as one parameter whatever their number (an array on
+    PostgreSQL, a JSON list on SQLite), instead of a thousand placeholders to build and bind."""
+    quoted = connection.ops.quote_name(column)
+    if connection.vendor == "postgresql":
+        return f"{quoted} = ANY(%s)", [list(ids)]
+    return f"{quoted} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]  # noqa: S608

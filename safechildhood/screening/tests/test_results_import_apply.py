@@ -1,7 +1,8 @@
-"""The results import reads and checks a file once, keeps the scored rows for the apply and
-writes them a batch at a time: what changed between the check and the apply still rejects the
-whole file, questionnaires spread over batches still complete an assignment, and the alerts of a
-file are audited one by one on an unbroken chain."""
+"""The results import reads and checks a file once and writes the scored rows a batch at a time
+while the next batch is checked: what changed between a row's check and its writing still
+rejects the whole file, a bad row rolls back the batches already written, questionnaires spread
+over batches still complete an assignment, and the alerts of a file are audited one by one on an
+unbroken chain."""
 
 from __future__ import annotations
 
@@ -34,14 +35,16 @@ pytestmark = pytest.mark.django_db
 
 
 def between_check_and_apply(monkeypatch, change) -> None:
-    """Run ``change()`` after the check has passed, just before the apply."""
-    apply = service._apply
+    """Run ``change()`` once the first rows have been checked, before they are written."""
+    staged = service.staged
+    done = []
 
-    def changed_then_apply(import_id, spool):
-        change()
-        return apply(import_id, spool)
+    def changed_then_staged(rows):
+        if not done:
+            done.append(change())
+        return staged(rows)
 
-    monkeypatch.setattr(service, "_apply", changed_then_apply)
+    monkeypatch.setattr(service, "staged", changed_then_staged)
 
 
 def test_the_file_is_read_and_checked_once(w, upload, monkeypatch):  # noqa: F811
@@ -91,7 +94,29 @@ def test_a_refusal_recorded_meanwhile_rejects_the_file(w, upload, monkeypatch): 
     result = upload(csv_file([row(w["b_code"], **CALM_PHQ), row(w["d_code"], **CALM_PHQ)]))
     assert [e["code"] for e in result.errors] == ["changed_meanwhile"]
     assert snapshot()[:3] == before[:3]
-    assert Assignment.objects.get(pk=w["d"].pk).status == Assignment.Status.REFUSED
+    # (here the refusal shares the import's connection and is rolled back with it; in use it
+    # is another person's committed change, and stays)
+    assert Assignment.objects.get(pk=w["d"].pk).status != Assignment.Status.COMPLETED
+
+
+def test_a_bad_row_after_batches_already_written_rolls_them_back(w, upload,  # noqa: F811
+                                                                  monkeypatch):
+    monkeypatch.setattr(check, "BATCH_SIZE", 1)
+    written = []
+    write = service.BulkWriter.write
+    monkeypatch.setattr(service.BulkWriter, "write",
+                        lambda self, batch: written.append(len(batch)) or write(self, batch))
+    before, last_event = snapshot(), AuditEvent.objects.order_by("id").last()
+    result = upload(csv_file([row(w["b_code"], **{**CALM_PHQ, "phq_a_9": "3"}),
+                              row(w["d_code"], **CALM_PHQ),
+                              row("ACDEFHJK", **CALM_PHQ)]))
+    assert written == [1, 1]  # the good rows were written before the bad one was read
+    assert result.status == JobStatus.FAILED
+    assert [(e["row"], e["code"]) for e in result.errors] == [(4, "code_unknown")]
+    assert snapshot() == before
+    assert list(AuditEvent.objects.filter(id__gt=last_event.id if last_event else 0)
+                .order_by("id").values_list("action", flat=True)) == [
+        "screening.import.uploaded", "screening.import.rejected"]  # no alert was raised
 
 
 def test_questionnaires_in_different_batches_complete_the_assignment(w, upload,  # noqa: F811
