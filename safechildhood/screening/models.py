@@ -96,8 +96,12 @@ class Assignment(models.Model):
         REFUSED = "refused", _("pupil refused")
         NO_CONSENT = "no_consent", _("no consent")
 
+    # Indexes: a foreign key's own index is left out where another index starts with the same
+    # column (campaign: assignment_once), or where the key is only followed when a staff
+    # account is deleted, which does not happen (accounts are deactivated). Each index costs
+    # every insert and status change: a region's results import writes 100,000 of each.
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="assignments",
-                                 verbose_name=_("campaign"))
+                                 verbose_name=_("campaign"), db_index=False)
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="assignments",
                               verbose_name=_("pupil"))
     # where the pupil was when assigned: coverage and class sheets count here
@@ -109,7 +113,7 @@ class Assignment(models.Model):
     class_letter = models.CharField(_("class letter"), max_length=3, blank=True)
     instruments = models.JSONField(_("instruments"), default=list)  # codes, chosen by age
     # The code itself is shown only on the class sheet; it is looked up by its keyed hash.
-    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)  # unique: see Meta
     code_sealed = EncryptedTextField(editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.PENDING)
@@ -117,7 +121,8 @@ class Assignment(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     status_changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                          null=True, blank=True, related_name="+")
+                                          null=True, blank=True, related_name="+",
+                                          db_index=False)
 
     class Meta:
         verbose_name = _("assignment")
@@ -125,6 +130,9 @@ class Assignment(models.Model):
         ordering = ["campaign_id", "school_id", "grade", "class_letter", "id"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "pupil"], name="assignment_once"),
+            # a constraint rather than unique=True, which on PostgreSQL adds a second index for
+            # LIKE searches that no one makes of a hash
+            models.UniqueConstraint(fields=["code_hash"], name="assignment_code_once"),
         ]
         indexes = [
             models.Index(fields=["campaign", "school", "status"]),
@@ -147,12 +155,17 @@ class Response(models.Model):
         DRAFT = "draft", _("being answered")
         SUBMITTED = "submitted", _("submitted")
 
+    # Indexes as for Assignment: pupil, campaign and assignment are served by the indexes
+    # below, which start with them; entered_by and import_batch are only followed when an
+    # account or an import is deleted, which does not happen.
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="responses",
-                              verbose_name=_("pupil"))
+                              verbose_name=_("pupil"), db_index=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="responses", verbose_name=_("campaign"))
+                                 related_name="responses", verbose_name=_("campaign"),
+                                 db_index=False)
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, null=True, blank=True,
-                                   related_name="responses", verbose_name=_("assignment"))
+                                   related_name="responses", verbose_name=_("assignment"),
+                                   db_index=False)
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("school"))
     instrument = models.CharField(_("instrument"), max_length=40)
@@ -173,9 +186,9 @@ class Response(models.Model):
     level = models.CharField(_("level"), max_length=10, blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+",
-                                   verbose_name=_("entered by"))
+                                   verbose_name=_("entered by"), db_index=False)
     import_batch = models.ForeignKey("ResponseImport", on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="responses")
+                                     blank=True, related_name="responses", db_index=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 

