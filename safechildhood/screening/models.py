@@ -364,6 +364,7 @@ class ResponseImport(models.Model):
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
     created_count = models.PositiveIntegerField(_("responses added"), default=0)
+    alert_count = models.PositiveIntegerField(_("crisis alerts raised"), default=0)
     errors = models.JSONField(default=list, blank=True)  # codes, translated when shown
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

@@ -54,6 +54,7 @@ class BulkWriter:
         self.school = school
         self.actor = actor
         self.created = 0
+        self.alerted = 0
         # (pupil, response, (flags, acute)) of the critical results, alerted by ``finish``
         self._critical: list[tuple[int, int, tuple[tuple[str, ...], bool]]] = []
 
@@ -117,6 +118,7 @@ class BulkWriter:
         specialist on duty for the school's district, the same deadline rule, audited): all
         of the file's at the end, in one insert and one chained audit insert."""
         critical, self._critical = self._critical, []
+        self.alerted += len(critical)
         if not critical:
             return
         now = timezone.now()

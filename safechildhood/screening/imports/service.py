@@ -148,14 +148,16 @@ def _run(import_id: int, content: bytes) -> ResponseImport:
         locked.status = JobStatus.DONE
         locked.total_rows = locked.processed_rows = checked.rows
         locked.created_count = writer.created
+        locked.alert_count = writer.alerted
         locked.errors = []
         locked.finished_at = timezone.now()
         locked.save(update_fields=["status", "total_rows", "processed_rows", "created_count",
-                                   "errors", "finished_at"])
+                                   "alert_count", "errors", "finished_at"])
         audit_record(actor=actor, action="screening.import.imported", target=locked,
                      data={"import_id": locked.pk, "campaign_id": locked.campaign_id,
                            "rows": checked.rows, "created": writer.created,
-                           "updated": checked.rows - writer.created})
+                           "updated": checked.rows - writer.created,
+                           "alerts": writer.alerted})
     return locked
 
 

@@ -150,6 +150,7 @@ def test_good_csv_is_scored_and_followed_up_as_paper_forms_are(w, upload):
     ]))
     assert result.status == JobStatus.DONE, result.errors
     assert (result.total_rows, result.processed_rows, result.created_count) == (4, 4, 4)
+    assert result.alert_count == 1
     assert result.errors == [] and result.finished_at is not None
 
     phq = Response.objects.get(assignment=w["a"], instrument="phq-a")
@@ -174,7 +175,7 @@ def test_good_csv_is_scored_and_followed_up_as_paper_forms_are(w, upload):
     assert actions.count("screening.alert.raised") == 1
     imported = AuditEvent.objects.get(action="screening.import.imported")
     assert imported.data == {"import_id": result.pk, "campaign_id": w["campaign"].pk,
-                             "rows": 4, "created": 4, "updated": 0}
+                             "rows": 4, "created": 4, "updated": 0, "alerts": 1}
     assert imported.school_id == w["school"].pk
 
 

@@ -51,11 +51,14 @@ def test_a_psychologist_imports_paper_questionnaires_on_a_phone(phone, axe, w,  
     ]))
     _upload(phone, good)
     phone.get_by_text("3 questionnaires have been imported and scored.").wait_for()
+    assert phone.get_by_role("alert").get_by_text("1 crisis alert has been raised.").is_visible()
     axe(phone, "results-import-done")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert Response.objects.filter(source=Response.Source.IMPORT).count() == 3
     alert = CrisisAlert.objects.get()
     assert alert.pupil == w["b"].pupil
+    phone.get_by_role("link", name="Open the crisis alerts").click()
+    assert phone.locator("#alert-results tbody tr").count() == 1
 
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_file([row(w["a_code"], **CALM_PHQ), row("ACDEFHJK", **CALM_PHQ)]))
