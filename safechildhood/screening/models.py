@@ -18,7 +18,7 @@ from safechildhood.people.models import Pupil
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("waiting")
     RUNNING = "running", _("in progress")
-    DONE = "done", _("finished")
+    DONE = "done", pgettext_lazy("job status", "finished")
     FAILED = "failed", _("failed")
 
 
