@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from safechildhood.directory.models import School
 from safechildhood.fields import EncryptedTextField
@@ -31,7 +32,7 @@ class TrustMessage(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("waiting for an answer")
         ANSWERED = "answered", _("answered")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("trust message status", "closed")
 
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
