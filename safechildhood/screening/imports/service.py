@@ -136,6 +136,8 @@ def _run(import_id: int, content: bytes) -> ResponseImport:
         actor = _uploader(locked)
         writer = BulkWriter(results_import=locked, school=school, actor=actor)
         lock = threading.Lock()
+        # From here until the writer is joined this thread touches the database only inside
+        # ``lock`` (the check's look-ups): the progress goes to the cache, scoring reads files.
         with Background(writer, lock) as background:
             checked = results_check(content, locked.file_name, campaign=locked.campaign,
                                     school_id=locked.school_id,

@@ -461,7 +461,9 @@ def test_progress_is_shown_while_the_rows_are_checked(w, upload, monkeypatch):
 
     def spy(import_id, processed, estimated):
         store(import_id, processed, estimated)
-        shown = imports.results_import_get(actor=w["psy"], pk=import_id)  # as the page reads it
+        # as the page reads it (the page runs elsewhere: this thread's connection is the
+        # import's, which its writer thread is using)
+        shown = service._with_progress(ResponseImport(pk=import_id, status=JobStatus.RUNNING))
         seen.append((shown.processed_rows, shown.total_rows))
 
     monkeypatch.setattr(service, "_store_progress", spy)
@@ -528,6 +530,9 @@ def test_the_progress_partial_polls_until_the_import_has_finished(w, client):
     html = partial.content.decode()
     assert "<h1>" not in html and 'hx-trigger="every 1s"' in html
     assert "40 of about 100 rows checked." in html
+    service._store_progress(waiting.pk, 60, 100)  # what the running import publishes
+    html = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "60 of about 100 rows checked." in html
     waiting.status = JobStatus.FAILED
     waiting.errors = [{"row": 3, "column": "code", "code": "code_unknown", "params": {}}]
     waiting.save()
