@@ -172,21 +172,32 @@ class BulkWriter:
 # the writer waits on the database many times a second and each time must get the interpreter
 # back from the thread that checks (measured: a 100,000-row import on PostgreSQL 10.9 → 9.9 s).
 SWITCH_INTERVAL = 0.0005
-_switching = threading.Lock()
-_writers = [0, 0.0]  # writers running, the interval before the first
 
 
-def _short_switch(start: bool) -> None:
-    with _switching:
-        if start:
-            if _writers[0] == 0:
-                _writers[1] = sys.getswitchinterval()
-                sys.setswitchinterval(min(_writers[1], SWITCH_INTERVAL))
-            _writers[0] += 1
-        else:
-            _writers[0] -= 1
-            if _writers[0] == 0:
-                sys.setswitchinterval(_writers[1])
+class _ShortSwitch:
+    """The process-wide switch interval, shortened while any writer runs (imports may run at
+    once in the task consumer's threads) and given back when the last one ends."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._before = 0.0
+
+    def start(self) -> None:
+        with self._lock:
+            if self._running == 0:
+                self._before = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._before, SWITCH_INTERVAL))
+            self._running += 1
+
+    def end(self) -> None:
+        with self._lock:
+            self._running -= 1
+            if self._running == 0:
+                sys.setswitchinterval(self._before)
+
+
+_short_switch = _ShortSwitch()
 
 
 class Background:
@@ -209,7 +220,7 @@ class Background:
 
     def __enter__(self) -> Background:
         self._connection.inc_thread_sharing()
-        _short_switch(start=True)
+        _short_switch.start()
         self._thread.start()
         return self
 
@@ -236,8 +247,8 @@ class Background:
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         self._batches.put(None)
         self._thread.join()
-        _short_switch(start=False)
+        _short_switch.end()
         self._connection.dec_thread_sharing()
-        if exc_type is None or (exc_type is not None and issubclass(exc_type, DatabaseError)):
+        if exc_type is None or issubclass(exc_type, DatabaseError):
             # the writer's failure explains a failed look-up (the transaction is aborted)
             self._raise()

@@ -63,7 +63,6 @@ class _Target:
 
 
 _NONE: dict[str, str] = {}
-_Found = tuple[dict[int, "_Target | None"], dict[tuple[int, str], tuple[int, str]]]
 
 
 class _Checker:
@@ -104,13 +103,9 @@ class _Checker:
                                                 assignment__school_id=self.school_id)
                         .order_by().values_list("assignment_id", "instrument", "pk", "status")}
 
-    def look_up(self, rows: list[Row]) -> _Found:
-        """Who the rows are: their assignments and any responses already there."""
-        return self._targets(rows), self._drafts
-
-    def check(self, rows: list[Row], found: _Found) -> list[Checked]:
+    def check(self, rows: list[Row], targets: dict[int, _Target | None]) -> list[Checked]:
         self.rows += len(rows)
-        targets, drafts = found
+        drafts = self._drafts
         checked = []
         for row in rows:
             before = len(self.errors)
@@ -173,22 +168,21 @@ class _Checker:
             self.errors.append(problem(row.number, None, "no_answers"))
         return instrument, cleaned if len(self.errors) == before else {}
 
-    def _targets(self, rows: list[Row]) -> dict[int, _Target | None]:
+    def look_up(self, rows: list[Row]) -> dict[int, _Target | None]:
         """Each row's assignment in this campaign at this school, or a problem."""
         hashes = {r.number: code_hash(r.code) for r in rows
                   if r.code and code_looks_valid(r.code)}
         iins = {r.iin for r in rows if r.iin and len(r.iin) == 12 and r.iin.isdigit()}
         others = {h for h in hashes.values() if h not in self._assignments}
-        elsewhere: dict[str, tuple[int, int]] = {}  # codes of other campaigns or schools
+        elsewhere: set[str] = set()  # codes of other campaigns or schools
         pupil_iins: dict[int, str] = {}
         at_school: set[str] = set()
         by_iin: dict[str, _Target] = {}
         if others or iins:
             with self._lock:  # the database connection, shared with the writer (``apply``)
                 if others:
-                    elsewhere = {h: (c, s) for h, c, s in Assignment.objects
-                                 .filter(code_hash__in=others)
-                                 .values_list("code_hash", "campaign_id", "school_id")}
+                    elsewhere = set(Assignment.objects.filter(code_hash__in=others)
+                                    .values_list("code_hash", flat=True))
                 if iins:
                     by_iin, pupil_iins, at_school = self._by_iin(rows, hashes, iins)
         targets: dict[int, _Target | None] = {}
@@ -267,22 +261,22 @@ def results_check(content: bytes, file_name: str, *, campaign: Campaign, school_
     ``lock``, when another thread writes on the same connection meanwhile."""
     rows, estimate = read_table(content, file_name)
     checker = _Checker(campaign, school_id, lock)
-    checker.load()
     layout, header_errors = find_layout(rows, checker.item_ids)
     if header_errors:
         return CheckResult(rows=0, errors=header_errors)
+    checker.load()
     estimate = max(0, estimate - layout.header_row) if estimate is not None else None
     reported = 0
     fitting: list[Checked] | None = None
     for batch in batched(data_rows(rows, layout), BATCH_SIZE):
         if checker.rows + len(batch) > MAX_ROWS:
             raise FileError("too_many_rows", max=MAX_ROWS)
-        found = checker.look_up(batch)
+        targets = checker.look_up(batch)
         # the batch before is handed on only now: a writer on the same connection writes it
         # while this one is checked, not while this one is looked up
         if fitting is not None and on_checked is not None:
             on_checked(fitting)
-        checked = checker.check(batch, found)
+        checked = checker.check(batch, targets)
         fitting = None if checker.errors else checked
         if checker.full:
             break
